@@ -1,0 +1,140 @@
+import { AuthingArgumentError } from '../errors.js';
+import type { AuthingResponse } from '../envelope.js';
+import { prepareCall, type HttpMethod } from '../catalogue/endpoint.js';
+import { installCatalogue } from '../catalogue/install.js';
+import { MANAGEMENT_ENDPOINTS } from '../catalogue/management.catalogue.js';
+import type { ManagementApi, ManagementMethod } from '../catalogue/management.api.js';
+import { HttpTransport, type TransportOptions } from '../transport/http-transport.js';
+import { authorizationHeader, buildStringToSign, makeNonce, sign } from '../signing/signature.js';
+import { SDK_NAME, SDK_VERSION } from '../version.js';
+import { paginate, type PageItem, type PaginatedMethod, type PaginateOptions } from './paginate.js';
+
+/** Options of the {@link ManagementClient}. */
+export interface ManagementClientOptions extends TransportOptions {
+  /** User pool ID or a collaborating administrator's Access Key ID. */
+  accessKeyId: string;
+  /** The matching Access Key Secret. Kept private to the client; never logged. */
+  accessKeySecret: string;
+  /** API origin; default `https://api.authing.cn`. Private deployments pass theirs, no trailing slash. */
+  host?: string;
+  /** Tenant to act in, sent as `x-authing-app-id`. */
+  tenantId?: string;
+}
+
+/** A raw signed request, for endpoints newer than this SDK's catalogue. */
+export interface RawManagementRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+}
+
+export const DEFAULT_MANAGEMENT_HOST = 'https://api.authing.cn';
+
+// Declaration merging gives the class one typed method per catalogue entry, installed at runtime.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ManagementClient extends ManagementApi {}
+
+/**
+ * The administrator's client: every management endpoint as a method, each request signed with the
+ * AK/SK (HMAC-SHA1). Create one per process and share it; it pools connections.
+ *
+ * Methods resolve to Authing's envelope `{ statusCode, message, apiCode, requestId, data }` for
+ * success and business errors alike; they throw only for invalid arguments
+ * ({@link AuthingArgumentError}), network failures and timeouts, and answers that are not Authing's
+ * protocol.
+ *
+ * @example
+ * const management = new ManagementClient({ accessKeyId, accessKeySecret });
+ * const { data } = await management.listUsers({ options: { pagination: { page: 1, limit: 10 } } });
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ManagementClient {
+  readonly #transport: HttpTransport;
+  readonly #accessKeyId: string;
+  readonly #accessKeySecret: string;
+  readonly #tenantId: string | undefined;
+
+  constructor(options: ManagementClientOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new AuthingArgumentError('options', 'ManagementClient needs { accessKeyId, accessKeySecret }');
+    }
+    this.#accessKeyId = requireString(options.accessKeyId, 'accessKeyId');
+    this.#accessKeySecret = requireString(options.accessKeySecret, 'accessKeySecret');
+    if (options.tenantId !== undefined) requireString(options.tenantId, 'tenantId');
+    this.#tenantId = options.tenantId;
+    this.#transport = new HttpTransport(options.host ?? DEFAULT_MANAGEMENT_HOST, options, '', 'host');
+  }
+
+  /** The API origin requests go to. */
+  get host(): string {
+    return this.#transport.baseUrl;
+  }
+
+  /** Calls a catalogue endpoint by name; the typed methods are thin wrappers around this. */
+  callEndpoint(name: string, args: unknown): Promise<AuthingResponse> {
+    const spec = (MANAGEMENT_ENDPOINTS as Record<string, (typeof MANAGEMENT_ENDPOINTS)[ManagementMethod]>)[name];
+    if (!spec) throw new AuthingArgumentError('name', `"${name}" is not a management endpoint`);
+    return this.request(prepareCall(name, spec, args));
+  }
+
+  /** Sends a signed request to any path and returns the envelope. */
+  request<T = unknown>(call: RawManagementRequest): Promise<AuthingResponse<T>> {
+    const body = call.body;
+    const signedArgs = call.method === 'GET' ? (call.query ?? {}) : (body ?? {});
+    return this.#transport.envelope<T>({
+      method: call.method,
+      path: call.path,
+      query: call.query,
+      // Every official request declares JSON, body or not; servers may rely on it.
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : { contentType: 'application/json', text: JSON.stringify(body) },
+      attemptHeaders: (headers) => this.#sign(call.method, call.path, headers, signedArgs),
+    });
+  }
+
+  /**
+   * Iterates over every item of a paginated list call, one page in memory at a time.
+   * A business error ends the iteration by throwing {@link AuthingApiError}.
+   *
+   * @example
+   * for await (const user of management.paginate('listUsers', {})) console.log(user.userId);
+   */
+  paginate<K extends PaginatedMethod>(
+    method: K,
+    request?: Parameters<ManagementApi[K]>[0],
+    options?: PaginateOptions,
+  ): AsyncGenerator<PageItem<K>, void, undefined> {
+    return paginate(this, method, request, options);
+  }
+
+  /** Closes pooled connections. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  #sign(method: string, path: string, headers: Record<string, string>, args: Record<string, unknown>): void {
+    headers['x-authing-signature-nonce'] = makeNonce();
+    headers['x-authing-signature-method'] = 'HMAC-SHA1';
+    headers['x-authing-signature-version'] = '1.0';
+    headers['x-authing-sdk-version'] = `${SDK_NAME}:${SDK_VERSION}`;
+    headers.date = new Date().toUTCString();
+    if (this.#tenantId) headers['x-authing-app-id'] = this.#tenantId;
+    const signature = sign(this.#accessKeySecret, buildStringToSign(method, path, headers, args));
+    headers.authorization = authorizationHeader(this.#accessKeyId, signature);
+  }
+
+  /** Keeps the secret out of `console.log(client)` and `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `ManagementClient { host: '${this.host}', accessKeyId: '${this.#accessKeyId}' }`;
+  }
+}
+
+installCatalogue(ManagementClient.prototype, MANAGEMENT_ENDPOINTS);
+
+function requireString(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new AuthingArgumentError(option, 'is required and must be a non-empty string');
+  }
+  return value;
+}

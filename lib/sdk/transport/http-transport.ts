@@ -1,0 +1,217 @@
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { AuthingArgumentError, AuthingHttpError, AuthingNetworkError, AuthingTimeoutError } from '../errors.js';
+import { looksLikeEnvelope, type AuthingResponse } from '../envelope.js';
+import type { HttpMethod } from '../catalogue/endpoint.js';
+import { toQueryString } from './query-string.js';
+import { backoffDelay, resolveRetry, RETRYABLE_STATUS, type ResolvedRetry, type RetryOptions } from './retry.js';
+
+/** Languages Authing answers messages in. */
+export type AuthingLang = 'zh-CN' | 'en-US' | 'ja-JP' | 'zh-TW';
+export const LANGS: readonly AuthingLang[] = ['zh-CN', 'en-US', 'ja-JP', 'zh-TW'];
+
+/** Options shared by both clients' transports. */
+export interface TransportOptions {
+  /** Request timeout in ms, covering connect, headers and body. Default 10000. */
+  timeout?: number;
+  /** `false` accepts an untrusted TLS certificate (private deployments with their own CA). Default true. */
+  rejectUnauthorized?: boolean;
+  /** Language of the server's messages, sent as `x-authing-lang`. Default `zh-CN`. */
+  lang?: AuthingLang;
+  /** Retries for network failures and HTTP 429/502/503/504; `false` turns them off. */
+  retry?: RetryOptions | false;
+}
+
+export interface TransportRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Readonly<Record<string, unknown>>;
+  /** Serialized body and its content type. */
+  body?: { contentType: string; text: string };
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * Called before each attempt for headers that must be fresh per attempt (a signature's date and
+   * nonce), so a retried request is not refused as a replay.
+   */
+  attemptHeaders?: (headers: Record<string, string>) => void;
+  /** Whether repeating the request is safe; defaults to true for GET, PUT and DELETE. */
+  idempotent?: boolean;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  text: string;
+}
+
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/**
+ * HTTP for both clients: keep-alive connection pool, timeout by abort, bounded jittered retries,
+ * and errors that say what happened without leaking the query string or body.
+ */
+export class HttpTransport {
+  readonly baseUrl: string;
+  readonly timeout: number;
+  readonly lang: AuthingLang;
+  private readonly retry: ResolvedRetry;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(baseUrl: string, options: TransportOptions, optionPrefix: string, urlOption: string) {
+    this.baseUrl = validateBaseUrl(baseUrl, urlOption);
+    this.timeout = validateTimeout(options.timeout, `${optionPrefix}timeout`);
+    this.lang = validateLang(options.lang, `${optionPrefix}lang`);
+    if (options.rejectUnauthorized !== undefined && typeof options.rejectUnauthorized !== 'boolean') {
+      throw new AuthingArgumentError(`${optionPrefix}rejectUnauthorized`, 'must be a boolean');
+    }
+    this.retry = validateRetry(options.retry, `${optionPrefix}retry`);
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 10_000,
+      connect: options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {},
+    });
+  }
+
+  /** Sends a request and returns the raw answer; throws only when no HTTP answer came back. */
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    const url = this.baseUrl + request.path;
+    const fullUrl = url + toQueryString(request.query);
+    const canRetry = request.idempotent ?? IDEMPOTENT.has(request.method);
+    const retries = canRetry || this.retry.nonIdempotent ? this.retry.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { 'x-authing-lang': this.lang, ...request.headers };
+      if (request.body) headers['content-type'] = request.body.contentType;
+      request.attemptHeaders?.(headers);
+      let response: TransportResponse;
+      try {
+        response = await this.attempt(request.method, url, fullUrl, headers, request.body?.text);
+      } catch (error) {
+        if (attempt < retries) {
+          await sleep(backoffDelay(this.retry, attempt, null));
+          continue;
+        }
+        throw error;
+      }
+      if (attempt < retries && RETRYABLE_STATUS.has(response.status)) {
+        await sleep(backoffDelay(this.retry, attempt, response.headers.get('retry-after')));
+        continue;
+      }
+      return response;
+    }
+  }
+
+  /** Sends a request and returns the Authing envelope; a non-envelope answer throws `AuthingHttpError`. */
+  async envelope<T>(request: TransportRequest): Promise<AuthingResponse<T>> {
+    const response = await this.send(request);
+    return parseEnvelope<T>(request.method, this.baseUrl + request.path, response);
+  }
+
+  /** Closes pooled connections; the client cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async attempt(
+    method: string,
+    url: string,
+    fullUrl: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<TransportResponse> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeout);
+    try {
+      const res = await fetch(fullUrl, {
+        method,
+        headers,
+        body,
+        signal: controller.signal,
+        dispatcher: this.dispatcher,
+        redirect: 'manual',
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        headers: res.headers as unknown as Headers,
+        contentType: res.headers.get('content-type') ?? '',
+        text,
+      };
+    } catch (error) {
+      if (controller.signal.aborted) throw new AuthingTimeoutError(method, url, this.timeout);
+      throw new AuthingNetworkError(method, url, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Parses an answer that should be an Authing envelope. */
+export function parseEnvelope<T>(method: string, url: string, response: TransportResponse): AuthingResponse<T> {
+  const parsed = parseJson(response.text);
+  if (parsed.ok && looksLikeEnvelope(parsed.value)) return parsed.value as AuthingResponse<T>;
+  const reason = !parsed.ok
+    ? 'the body is not JSON'
+    : response.status >= 400
+      ? 'the body is not an Authing response envelope'
+      : 'the JSON is not an Authing response envelope';
+  throw new AuthingHttpError(method, url, response.status, response.contentType, reason);
+}
+
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function validateBaseUrl(value: string, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new AuthingArgumentError(option, 'must be a non-empty URL such as https://example.authing.cn');
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new AuthingArgumentError(option, `"${value}" is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AuthingArgumentError(option, 'must be an http: or https: URL');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new AuthingArgumentError(option, 'must not carry a query, fragment or credentials');
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function validateTimeout(value: unknown, option: string): number {
+  if (value === undefined) return 10_000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new AuthingArgumentError(option, 'must be a positive number of milliseconds');
+  }
+  return value;
+}
+
+function validateLang(value: unknown, option: string): AuthingLang {
+  if (value === undefined) return 'zh-CN';
+  if (!LANGS.includes(value as AuthingLang)) {
+    throw new AuthingArgumentError(option, `must be one of ${LANGS.join(', ')}`);
+  }
+  return value as AuthingLang;
+}
+
+function validateRetry(value: unknown, option: string): ResolvedRetry {
+  if (value !== undefined && value !== false && (typeof value !== 'object' || value === null)) {
+    throw new AuthingArgumentError(option, 'must be false or an object');
+  }
+  const resolved = resolveRetry(value as RetryOptions | false | undefined);
+  for (const key of ['retries', 'minDelayMs', 'maxDelayMs'] as const) {
+    const n = resolved[key];
+    if (!Number.isInteger(n) || n < 0) throw new AuthingArgumentError(`${option}.${key}`, 'must be an integer ≥ 0');
+  }
+  if (resolved.retries > 10) throw new AuthingArgumentError(`${option}.retries`, 'must be at most 10');
+  return resolved;
+}
