@@ -17,3 +17,29 @@ export type { AuthingLang, TransportOptions } from './transport/http-transport.j
 export type { RetryOptions } from './transport/retry.js';
 export { buildStringToSign, canonicalResource, sign } from './signing/signature.js';
 export { SDK_VERSION } from './version.js';
+export { AUTHENTICATION_ENDPOINTS } from './catalogue/authentication.catalogue.js';
+export type * from './catalogue/authentication.api.js';
+export type * from './authentication/core-types.js';
+export { AuthenticationClient } from './authentication/authentication-client.js';
+export type {
+  AuthenticationClientOptions,
+  AuthingProtocol,
+  EndpointAuthMethod,
+  AuthorizeUrlOptions,
+  AuthorizeUrlResult,
+  LogoutUrlOptions,
+  OidcTokenSet,
+  OAuthErrorBody,
+  IntrospectionResult,
+  UserInfo,
+  ExpectedCallback,
+  LoginResult,
+  CasV1Result,
+} from './authentication/authentication-client.js';
+export { AuthingCallbackError } from './authentication/callback-error.js';
+export type { CallbackFailure } from './authentication/callback-error.js';
+export { createPkcePair } from './authentication/hosted-login.js';
+export { AuthingTokenError } from './tokens/errors.js';
+export type { TokenCheck } from './tokens/errors.js';
+export type { TokenClaims, IdTokenClaims, AccessTokenClaims, JsonWebKeySet, JsonWebKeyEntry } from './tokens/claims.js';
+export type { TokenSigningAlg, VerifyIdTokenOptions } from './tokens/token-verifier.js';

@@ -1,0 +1,32 @@
+import { AuthingError } from '../errors.js';
+
+/**
+ * Which check a token failed. `jwks_unavailable` is the only one that is not the token's fault: the
+ * keys could not be fetched, so a server-side guard should answer 503 rather than 401.
+ */
+export type TokenCheck =
+  | 'format'
+  | 'size'
+  | 'algorithm'
+  | 'key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'issued_at'
+  | 'nonce'
+  | 'claims'
+  | 'jwks_unavailable';
+
+/**
+ * A token was refused. `check` says which check failed; the message never contains the token.
+ */
+export class AuthingTokenError extends AuthingError {
+  constructor(
+    readonly check: TokenCheck,
+    reason: string,
+  ) {
+    super(`Token rejected (${check}): ${reason}`);
+  }
+}
