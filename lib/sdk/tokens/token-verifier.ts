@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { AuthingTokenError } from './errors.js';
 import type { JwksStore } from './jwks-store.js';
 import { VerifiedTokenCache } from './verified-cache.js';
@@ -33,6 +33,10 @@ export interface VerifyIdTokenOptions {
   /** The nonce sent in the authorize request; required to match when given. */
   nonce?: string;
 }
+
+// jose is loaded on the first verification: an app that never verifies a token does not pay for it.
+let joseModule: Promise<typeof import('jose')> | undefined;
+const loadJose = (): Promise<typeof import('jose')> => (joseModule ??= import('jose'));
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
@@ -99,9 +103,10 @@ export class TokenVerifier {
       throw new AuthingTokenError('algorithm', `expected ${alg}, the token says ${describeAlg(header.alg)}`);
     }
     const key = alg === 'HS256' ? this.#hmacKey() : await this.#options.jwks.keyFor(header.kid, alg);
+    const jose = await loadJose();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
+      ({ payload } = await jose.jwtVerify(token, key, {
         algorithms: [alg],
         issuer: this.#options.issuer,
         audience: this.#options.audience,
@@ -110,7 +115,7 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp', 'iat'],
       }));
     } catch (error) {
-      throw mapJoseError(error);
+      throw mapJoseError(error, jose.errors);
     }
     const nowSec = this.#now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > nowSec + this.#options.clockTolerance) {
@@ -148,7 +153,7 @@ function describeAlg(alg: unknown): string {
   return typeof alg === 'string' ? `"${alg.slice(0, 16)}"` : 'no algorithm';
 }
 
-function mapJoseError(error: unknown): AuthingTokenError {
+function mapJoseError(error: unknown, joseErrors: (typeof import('jose'))['errors']): AuthingTokenError {
   if (error instanceof AuthingTokenError) return error;
   if (error instanceof joseErrors.JWTExpired) return new AuthingTokenError('expired', 'the token has expired');
   if (error instanceof joseErrors.JWTClaimValidationFailed) {

@@ -1,0 +1,58 @@
+import { cpus, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { footprintBench } from './footprint.bench.js';
+import { tokenVerificationBench } from './token-verification.bench.js';
+import { ROOT, type BenchSection } from './util.js';
+
+const BENCHES: Record<string, () => Promise<BenchSection>> = {
+  'token-verification': tokenVerificationBench,
+  footprint: footprintBench,
+};
+
+function table(rows: string[][]): string {
+  const [head, ...body] = rows;
+  if (!head) return '';
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function render(section: BenchSection): string {
+  const parts = [`## ${section.title}`, '', table(section.rows)];
+  if (section.targets.length > 0) {
+    parts.push('', ...section.targets.map((t) => `- ${t.met ? '✅' : '❌'} target: ${t.target}`));
+  }
+  if (section.notes.length > 0) parts.push('', ...section.notes.map((n) => `${n}`));
+  return parts.join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const names = only.length > 0 ? only : Object.keys(BENCHES);
+  const sections: string[] = [];
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.stdout.write(`running ${name}…\n`);
+    const text = render(await bench());
+    process.stdout.write(`\n${text}\n\n`);
+    sections.push(text);
+  }
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const header = [
+    '# Benchmarks',
+    '',
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}.`,
+    'Every figure is a ratio against a baseline measured in the same run; HTTP load comes from a separate autocannon process on 127.0.0.1.',
+    '',
+  ].join('\n');
+  if (only.length === 0) await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${sections.join('\n\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
