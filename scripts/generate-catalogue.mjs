@@ -28,6 +28,12 @@ function readDefaults(file) {
   return defaults;
 }
 
+// A few query parameters travel in snake_case (`app_id`) while the official methods take them in
+// camelCase (`appId`); callers use the method's name, the wire gets the parameter's.
+function argName(wire) {
+  return wire.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+}
+
 const ARGS = { query: 'query', 'json-body': 'body', none: 'none' };
 
 function render(side, entries, defaults, typeName) {
@@ -43,9 +49,12 @@ function render(side, entries, defaults, typeName) {
     const d = defaults.get(e.name) ?? {};
     const parts = [JSON.stringify(e.http), JSON.stringify(e.path), JSON.stringify(ARGS[e.args])];
     if (e.args === 'query') {
-      const q = e.query.map((name) =>
-        name in d ? `[${JSON.stringify(name)}, ${JSON.stringify(d[name])}]` : JSON.stringify(name),
-      );
+      const q = e.query.map((wire) => {
+        const arg = argName(wire);
+        if (arg !== wire)
+          return `[${JSON.stringify(arg)}, ${arg in d ? JSON.stringify(d[arg]) : 'null'}, ${JSON.stringify(wire)}]`;
+        return wire in d ? `[${JSON.stringify(wire)}, ${JSON.stringify(d[wire])}]` : JSON.stringify(wire);
+      });
       parts.push(`[${q.join(', ')}]`);
     }
     lines.push(`  ${e.name}: [${parts.join(', ')}],`);
@@ -69,7 +78,8 @@ function renderApi(side, entries, prefix) {
   for (const e of entries) {
     const pathParams = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => `${m[1]}: string`);
     let shape;
-    if (e.args === 'query') shape = `{ ${[...pathParams, ...e.query.map((q) => `${q}?: QueryValue`)].join('; ')} }`;
+    if (e.args === 'query')
+      shape = `{ ${[...pathParams, ...e.query.map((q) => `${argName(q)}?: QueryValue`)].join('; ')} }`;
     else if (e.args === 'json-body')
       shape = pathParams.length ? `JsonObject & { ${pathParams.join('; ')} }` : 'JsonObject';
     else shape = pathParams.length ? `{ ${pathParams.join('; ')} }` : 'void';

@@ -186,7 +186,7 @@ interface SharedCore {
 
 // Declaration merging gives the class one typed method per catalogue entry, installed at runtime.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
-export interface AuthenticationClient extends AuthenticationApi {}
+export interface AuthenticationClient extends Omit<AuthenticationApi, 'pub'> {}
 
 /**
  * The end user's client: hosted login (OIDC/OAuth, CAS, SAML), sign-in and sign-up, the end user's
@@ -653,6 +653,22 @@ export class AuthenticationClient {
     );
   }
 
+  /**
+   * Publishes a user event (`POST /api/v3/pub-userEvent`); Authing wants the event name and its data
+   * as strings, and the signed-in user's token.
+   */
+  pub(eventName: string, data: string): Promise<AuthingResponse> {
+    requireArg(eventName, 'eventName');
+    if (typeof data !== 'string') throw new AuthingArgumentError('data', 'must be a string');
+    if (!this.#accessToken)
+      throw new AuthingArgumentError('accessToken', 'pub needs the user token: setAccessToken first');
+    return this.request({
+      method: 'POST',
+      path: '/api/v3/pub-userEvent',
+      body: { eventType: eventName, source: `${SDK_NAME}: ${SDK_VERSION}`, eventData: data },
+    });
+  }
+
   // ---------------------------------------------------------------- generic API
 
   /** Calls a catalogue endpoint by name; the typed methods are thin wrappers around this. */
@@ -793,7 +809,7 @@ export class AuthenticationClient {
   }
 }
 
-installCatalogue(AuthenticationClient.prototype, AUTHENTICATION_ENDPOINTS);
+installCatalogue(AuthenticationClient.prototype, AUTHENTICATION_ENDPOINTS, ['pub']);
 
 interface SignUpExtras {
   profile?: SignUpRequest['profile'];

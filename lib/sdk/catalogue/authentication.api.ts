@@ -7,13 +7,13 @@ import type { AuthenticationCoreCalls } from '../authentication/core-types.js';
 export interface AuthenticationDefaultRequests {
   signUp: JsonObject;
   generateLinkExtIdpUrl: {
-    ext_idp_conn_identifier?: QueryValue;
-    app_id?: QueryValue;
-    id_token?: QueryValue;
-    need_url_redirect?: QueryValue;
-    only_redirect_token?: QueryValue;
-    need_form_post?: QueryValue;
-    target_url?: QueryValue;
+    extIdpConnIdentifier?: QueryValue;
+    appId?: QueryValue;
+    idToken?: QueryValue;
+    needUrlRedirect?: QueryValue;
+    onlyRedirectToken?: QueryValue;
+    needFormPost?: QueryValue;
+    targetUrl?: QueryValue;
   };
   unlinkExtIdp: JsonObject;
   getIdentities: void;

@@ -5,8 +5,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** Where a call's arguments travel: the query string, a JSON body, or nowhere. */
 export type ArgsLocation = 'query' | 'body' | 'none';
 
-/** A query parameter: its name, or its name and the default the official SDKs send when it is omitted. */
-export type QueryParam = string | readonly [name: string, defaultValue: string | number | boolean];
+/**
+ * A query parameter: its name; or its name and the default the official SDKs send when it is omitted;
+ * or, when the wire name differs from the argument name (`appId` sent as `app_id`), all three.
+ */
+export type QueryParam =
+  | string
+  | readonly [name: string, defaultValue: string | number | boolean]
+  | readonly [name: string, defaultValue: string | number | boolean | null, wireName: string];
 
 /** One catalogue entry: `[method, path, argsLocation, queryParams?]`. `{name}` path segments are parameters. */
 export type EndpointSpec =
@@ -40,10 +46,10 @@ export function prepareCall(name: string, spec: EndpointSpec, args: unknown): Pr
   if (location === 'query') {
     const query: Record<string, unknown> = {};
     for (const param of spec[3]) {
-      const [key, fallback] = typeof param === 'string' ? [param, undefined] : param;
+      const [key, fallback, wire] = typeof param === 'string' ? [param, undefined, param] : param;
       const value = key in rest ? rest[key] : fallback;
       delete rest[key];
-      if (value !== undefined && value !== null) query[key] = value;
+      if (value !== undefined && value !== null) query[wire ?? key] = value;
     }
     const unknown = Object.keys(rest).filter((k) => rest[k] !== undefined);
     if (unknown.length > 0) {

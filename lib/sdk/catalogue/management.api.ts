@@ -627,7 +627,7 @@ export interface ManagementDefaultRequests {
   authorizeApplicationAccess: JsonObject;
   revokeApplicationAccess: JsonObject;
   checkDomainAvailable: JsonObject;
-  listTenantApplications: { page?: QueryValue; limit?: QueryValue; keywords?: QueryValue; sso_enabled?: QueryValue };
+  listTenantApplications: { page?: QueryValue; limit?: QueryValue; keywords?: QueryValue; ssoEnabled?: QueryValue };
   updateLoginPageConfig: JsonObject;
   userpollTenantConfig: void;
   updateUserPoolTenantConfig: JsonObject;
@@ -701,7 +701,7 @@ export interface ManagementDefaultRequests {
   createTenantEnterpriseCertification: JsonObject;
   updateTenantEnterpriseCertification: JsonObject;
   reviewTenantEnterpriseCertification: JsonObject;
-  getTenantEnterpriseCertification: { tenant_id?: QueryValue };
+  getTenantEnterpriseCertification: { tenantId?: QueryValue };
   sendInviteTenantUserEmail: JsonObject;
   addTenantUsers: JsonObject;
   removeTenantUsers: JsonObject;
