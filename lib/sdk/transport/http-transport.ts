@@ -1,4 +1,4 @@
-import { Agent, fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AuthingArgumentError, AuthingHttpError, AuthingNetworkError, AuthingTimeoutError } from '../errors.js';
 import { looksLikeEnvelope, type AuthingResponse } from '../envelope.js';
 import type { HttpMethod } from '../catalogue/endpoint.js';
@@ -55,7 +55,8 @@ export class HttpTransport {
   readonly timeout: number;
   readonly lang: AuthingLang;
   private readonly retry: ResolvedRetry;
-  private readonly dispatcher: Dispatcher;
+  private readonly rejectUnauthorized: boolean;
+  private client: Promise<{ fetch: typeof import('undici').fetch; dispatcher: Dispatcher }> | undefined;
 
   constructor(baseUrl: string, options: TransportOptions, optionPrefix: string, urlOption: string) {
     this.baseUrl = validateBaseUrl(baseUrl, urlOption);
@@ -65,10 +66,19 @@ export class HttpTransport {
       throw new AuthingArgumentError(`${optionPrefix}rejectUnauthorized`, 'must be a boolean');
     }
     this.retry = validateRetry(options.retry, `${optionPrefix}retry`);
-    this.dispatcher = new Agent({
-      keepAliveTimeout: 10_000,
-      connect: options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {},
-    });
+    this.rejectUnauthorized = options.rejectUnauthorized !== false;
+  }
+
+  // undici is loaded with the first request, not at import: it is most of the SDK's start-up time.
+  private http(): Promise<{ fetch: typeof import('undici').fetch; dispatcher: Dispatcher }> {
+    this.client ??= import('undici').then(({ Agent, fetch }) => ({
+      fetch,
+      dispatcher: new Agent({
+        keepAliveTimeout: 10_000,
+        connect: this.rejectUnauthorized ? {} : { rejectUnauthorized: false },
+      }),
+    }));
+    return this.client;
   }
 
   /** Sends a request and returns the raw answer; throws only when no HTTP answer came back. */
@@ -107,7 +117,7 @@ export class HttpTransport {
 
   /** Closes pooled connections; the client cannot be used afterwards. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.client) await (await this.client).dispatcher.close();
   }
 
   private async attempt(
@@ -117,6 +127,7 @@ export class HttpTransport {
     headers: Record<string, string>,
     body: string | undefined,
   ): Promise<TransportResponse> {
+    const { fetch, dispatcher } = await this.http();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeout);
     try {
@@ -125,7 +136,7 @@ export class HttpTransport {
         headers,
         body,
         signal: controller.signal,
-        dispatcher: this.dispatcher,
+        dispatcher,
         redirect: 'manual',
       });
       const text = await res.text();
