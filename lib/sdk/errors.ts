@@ -64,10 +64,18 @@ export class AuthingHttpError extends AuthingError {
   }
 }
 
+/**
+ * Duck-typed rather than `instanceof Error`: errors raised inside Node's internals (TLS, sockets)
+ * may come from another realm (vm contexts, test runners), where `instanceof` is false.
+ */
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) {
+  if (isErrorLike(cause)) {
     const code = (cause as { code?: unknown }).code ?? (cause.cause as { code?: unknown } | undefined)?.code;
-    const inner = cause.cause instanceof Error ? cause.cause.message : '';
+    const inner = isErrorLike(cause.cause) ? cause.cause.message : '';
     return [cause.message, inner, typeof code === 'string' ? `(${code})` : ''].filter(Boolean).join(' ');
   }
   return String(cause);
@@ -75,7 +83,7 @@ function describeCause(cause: unknown): string {
 
 /** Keeps the error chain for debugging but drops anything that could hold request data. */
 function sanitizeCause(cause: unknown): unknown {
-  if (!(cause instanceof Error)) return undefined;
+  if (!isErrorLike(cause)) return undefined;
   const copy = new Error(cause.message);
   copy.name = cause.name;
   const code = (cause as { code?: unknown }).code ?? (cause.cause as { code?: unknown } | undefined)?.code;

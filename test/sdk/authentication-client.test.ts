@@ -263,13 +263,13 @@ describe('AuthenticationClient', () => {
       expect(query!.headers.authorization).toBeUndefined();
       expect(body!.method).toBe('POST');
       expect(body!.body).toBe('access_token=at-3');
-      expect(() => c.getUserInfoByAccessToken('x', { method: 'GET', tokenPlace: 'body' })).toThrow(
+      await expect(c.getUserInfoByAccessToken('x', { method: 'GET', tokenPlace: 'body' })).rejects.toThrow(
         AuthingArgumentError,
       );
     });
 
-    it('refuses token calls for protocols without a token endpoint', () => {
-      expect(() => client({ protocol: 'cas' }).getAccessTokenByCode('c')).toThrow(AuthingArgumentError);
+    it('refuses token calls for protocols without a token endpoint', async () => {
+      await expect(client({ protocol: 'cas' }).getAccessTokenByCode('c')).rejects.toThrow(AuthingArgumentError);
     });
   });
 
@@ -301,8 +301,9 @@ describe('AuthenticationClient', () => {
       });
     });
 
-    it('refuses a sign-in without a password, naming it', () => {
-      expect(() => client().signInByEmailPassword({ email: 'a@example.com' } as never)).toThrow(/"password"/);
+    it('refuses a sign-in without a password, naming it, before any request', async () => {
+      await expect(client().signInByEmailPassword({ email: 'a@example.com' } as never)).rejects.toThrow(/"password"/);
+      expect(server.take()).toHaveLength(0);
     });
 
     it('sends the user token bare after setAccessToken, as Authing expects', async () => {

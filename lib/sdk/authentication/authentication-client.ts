@@ -331,7 +331,7 @@ export class AuthenticationClient {
   }
 
   /** Exchanges an authorization code for tokens, sending the PKCE verifier when given. */
-  getAccessTokenByCode(
+  async getAccessTokenByCode(
     code: string,
     options: { codeVerifier?: string; redirectUri?: string } = {},
   ): Promise<AuthingResponse<OidcTokenSet | OAuthErrorBody>> {
@@ -346,7 +346,7 @@ export class AuthenticationClient {
   }
 
   /** Gets a new access token with a refresh token. */
-  getNewAccessTokenByRefreshToken(refreshToken: string): Promise<AuthingResponse<OidcTokenSet | OAuthErrorBody>> {
+  async getNewAccessTokenByRefreshToken(refreshToken: string): Promise<AuthingResponse<OidcTokenSet | OAuthErrorBody>> {
     requireArg(refreshToken, 'refreshToken');
     return this.#oauthCall('token', this.#core.tokenAuth, { grant_type: 'refresh_token', refresh_token: refreshToken });
   }
@@ -355,7 +355,7 @@ export class AuthenticationClient {
    * Machine-to-machine token (client credentials grant) for `scope`, with a programmatic access
    * account's key pair or, by default, the application's own credentials.
    */
-  getAccessTokenByClientCredentials(
+  async getAccessTokenByClientCredentials(
     scope: string,
     options?: { accessKey: string; accessSecret: string },
   ): Promise<AuthingResponse<OidcTokenSet | OAuthErrorBody>> {
@@ -372,7 +372,7 @@ export class AuthenticationClient {
   }
 
   /** Asks the server whether a token is active (RFC 7662). */
-  introspectToken(token: string): Promise<AuthingResponse<IntrospectionResult | OAuthErrorBody>> {
+  async introspectToken(token: string): Promise<AuthingResponse<IntrospectionResult | OAuthErrorBody>> {
     requireArg(token, 'token');
     return this.#oauthCall('token/introspection', this.#core.introspectionAuth, { token });
   }
@@ -388,7 +388,7 @@ export class AuthenticationClient {
    * The user's claims from the userinfo endpoint. The token goes in the `Authorization` header by
    * default (a query string ends up in proxy logs); `tokenPlace` can say otherwise.
    */
-  getUserInfoByAccessToken(
+  async getUserInfoByAccessToken(
     accessToken: string,
     options: { method?: 'GET' | 'POST'; tokenPlace?: 'header' | 'query' | 'body' } = {},
   ): Promise<AuthingResponse<UserInfo | OAuthErrorBody>> {
@@ -554,17 +554,17 @@ export class AuthenticationClient {
   // ---------------------------------------------------------------- sign-in and sign-up
 
   /** Signs in with email and password. */
-  signInByEmailPassword(request: { email: string; password: string; options?: SignInOptions }) {
+  async signInByEmailPassword(request: { email: string; password: string; options?: SignInOptions }) {
     return this.#signIn('PASSWORD', 'passwordPayload', { password: request?.password, email: request?.email }, request);
   }
 
   /** Signs in with phone number and password. */
-  signInByPhonePassword(request: { phone: string; password: string; options?: SignInOptions }) {
+  async signInByPhonePassword(request: { phone: string; password: string; options?: SignInOptions }) {
     return this.#signIn('PASSWORD', 'passwordPayload', { password: request?.password, phone: request?.phone }, request);
   }
 
   /** Signs in with username and password. */
-  signInByUsernamePassword(request: { username: string; password: string; options?: SignInOptions }) {
+  async signInByUsernamePassword(request: { username: string; password: string; options?: SignInOptions }) {
     return this.#signIn(
       'PASSWORD',
       'passwordPayload',
@@ -574,7 +574,7 @@ export class AuthenticationClient {
   }
 
   /** Signs in with any account identifier (username, phone or email) and password. */
-  signInByAccountPassword(request: { account: string; password: string; options?: SignInOptions }) {
+  async signInByAccountPassword(request: { account: string; password: string; options?: SignInOptions }) {
     return this.#signIn(
       'PASSWORD',
       'passwordPayload',
@@ -584,12 +584,12 @@ export class AuthenticationClient {
   }
 
   /** Signs in with email and a one-time code sent by `sendEmail`. */
-  signInByEmailPassCode(request: { email: string; passCode: string; options?: SignInOptions }) {
+  async signInByEmailPassCode(request: { email: string; passCode: string; options?: SignInOptions }) {
     return this.#signIn('PASSCODE', 'passCodePayload', { email: request?.email, passCode: request?.passCode }, request);
   }
 
   /** Signs in with phone number and a one-time code sent by `sendSms`. */
-  signInByPhonePassCode(request: {
+  async signInByPhonePassCode(request: {
     phone: string;
     passCode: string;
     phoneCountryCode?: string;
@@ -604,7 +604,7 @@ export class AuthenticationClient {
   }
 
   /** Signs in with a Windows AD account. */
-  signInByAD(request: { sAMAccountName: string; password: string; options?: SignInOptions }) {
+  async signInByAD(request: { sAMAccountName: string; password: string; options?: SignInOptions }) {
     return this.#signIn(
       'AD',
       'adPayload',
@@ -614,7 +614,7 @@ export class AuthenticationClient {
   }
 
   /** Signs in with an LDAP account. */
-  signInByLDAP(request: { sAMAccountName: string; password: string; options?: SignInOptions }) {
+  async signInByLDAP(request: { sAMAccountName: string; password: string; options?: SignInOptions }) {
     return this.#signIn(
       'LDAP',
       'ldapPayload',
@@ -624,12 +624,12 @@ export class AuthenticationClient {
   }
 
   /** Signs up with email and password. */
-  signUpByEmailPassword(request: { email: string; password: string } & SignUpExtras) {
+  async signUpByEmailPassword(request: { email: string; password: string } & SignUpExtras) {
     return this.#signUp('PASSWORD', 'passwordPayload', { password: request?.password, email: request?.email }, request);
   }
 
   /** Signs up with username and password. */
-  signUpByUsernamePassword(request: { username: string; password: string } & SignUpExtras) {
+  async signUpByUsernamePassword(request: { username: string; password: string } & SignUpExtras) {
     return this.#signUp(
       'PASSWORD',
       'passwordPayload',
@@ -639,12 +639,12 @@ export class AuthenticationClient {
   }
 
   /** Signs up with email and a one-time code. */
-  signUpByEmailCode(request: { email: string; passCode: string } & SignUpExtras) {
+  async signUpByEmailCode(request: { email: string; passCode: string } & SignUpExtras) {
     return this.#signUp('PASSCODE', 'passCodePayload', { passCode: request?.passCode, email: request?.email }, request);
   }
 
   /** Signs up with phone number and a one-time code. */
-  signUpByPhoneCode(request: { phone: string; passCode: string; phoneCountryCode?: string } & SignUpExtras) {
+  async signUpByPhoneCode(request: { phone: string; passCode: string; phoneCountryCode?: string } & SignUpExtras) {
     return this.#signUp(
       'PASSCODE',
       'passCodePayload',
@@ -657,7 +657,7 @@ export class AuthenticationClient {
    * Publishes a user event (`POST /api/v3/pub-userEvent`); Authing wants the event name and its data
    * as strings, and the signed-in user's token.
    */
-  pub(eventName: string, data: string): Promise<AuthingResponse> {
+  async pub(eventName: string, data: string): Promise<AuthingResponse> {
     requireArg(eventName, 'eventName');
     if (typeof data !== 'string') throw new AuthingArgumentError('data', 'must be a string');
     if (!this.#accessToken)
@@ -672,7 +672,7 @@ export class AuthenticationClient {
   // ---------------------------------------------------------------- generic API
 
   /** Calls a catalogue endpoint by name; the typed methods are thin wrappers around this. */
-  callEndpoint(name: string, args: unknown): Promise<AuthingResponse> {
+  async callEndpoint(name: string, args: unknown): Promise<AuthingResponse> {
     const spec = (AUTHENTICATION_ENDPOINTS as Record<string, (typeof AUTHENTICATION_ENDPOINTS)[AuthenticationMethod]>)[
       name
     ];
@@ -681,7 +681,7 @@ export class AuthenticationClient {
   }
 
   /** Sends a request to any v3 path as this end user and returns the envelope. */
-  request<T = unknown>(call: PreparedCall): Promise<AuthingResponse<T>> {
+  async request<T = unknown>(call: PreparedCall): Promise<AuthingResponse<T>> {
     const headers = this.#baseHeaders();
     if (CLIENT_AUTH_ENDPOINTS.has(call.path)) {
       if (this.#core.tokenAuth === 'client_secret_basic') headers.authorization = this.#basic();
@@ -709,7 +709,7 @@ export class AuthenticationClient {
 
   // ---------------------------------------------------------------- internals
 
-  #signIn(
+  async #signIn(
     connection: SignInRequest['connection'],
     payloadKey: 'passwordPayload' | 'passCodePayload' | 'adPayload' | 'ldapPayload',
     payload: Record<string, string | undefined>,
@@ -724,7 +724,7 @@ export class AuthenticationClient {
     return this.request<LoginTokenSet>({ method: 'POST', path: '/api/v3/signin', body });
   }
 
-  #signUp(
+  async #signUp(
     connection: SignUpRequest['connection'],
     payloadKey: 'passwordPayload' | 'passCodePayload',
     payload: Record<string, string | undefined>,

@@ -47,7 +47,9 @@ export function prepareCall(name: string, spec: EndpointSpec, args: unknown): Pr
     const query: Record<string, unknown> = {};
     for (const param of spec[3]) {
       const [key, fallback, wire] = typeof param === 'string' ? [param, undefined, param] : param;
-      const value = key in rest ? rest[key] : fallback;
+      // As with the official SDKs' parameter defaults, an explicit `undefined` also gets the default.
+      const given = Object.prototype.hasOwnProperty.call(rest, key) ? rest[key] : undefined;
+      const value = given === undefined ? fallback : given;
       delete rest[key];
       if (value !== undefined && value !== null) query[wire ?? key] = value;
     }

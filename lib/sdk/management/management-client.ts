@@ -5,6 +5,7 @@ import { installCatalogue } from '../catalogue/install.js';
 import { MANAGEMENT_ENDPOINTS } from '../catalogue/management.catalogue.js';
 import type { ManagementApi, ManagementMethod } from '../catalogue/management.api.js';
 import { HttpTransport, type TransportOptions } from '../transport/http-transport.js';
+import { wireQuery } from '../transport/query-string.js';
 import { authorizationHeader, buildStringToSign, makeNonce, sign } from '../signing/signature.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import { paginate, type PageItem, type PaginatedMethod, type PaginateOptions } from './paginate.js';
@@ -31,9 +32,10 @@ export interface RawManagementRequest {
 
 export const DEFAULT_MANAGEMENT_HOST = 'https://api.authing.cn';
 
-// Declaration merging gives the class one typed method per catalogue entry, installed at runtime.
+// Declaration merging gives the class one typed method per catalogue entry, installed at runtime;
+// `pub` is written by hand because its official signature is `(eventName, data)`, not one object.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
-export interface ManagementClient extends ManagementApi {}
+export interface ManagementClient extends Omit<ManagementApi, 'pub'> {}
 
 /**
  * The administrator's client: every management endpoint as a method, each request signed with the
@@ -71,25 +73,48 @@ export class ManagementClient {
     return this.#transport.baseUrl;
   }
 
-  /** Calls a catalogue endpoint by name; the typed methods are thin wrappers around this. */
-  callEndpoint(name: string, args: unknown): Promise<AuthingResponse> {
+  /**
+   * Calls a catalogue endpoint by name; the typed methods are thin wrappers around this. Async, so
+   * an invalid argument rejects the returned promise rather than throwing synchronously.
+   */
+  async callEndpoint(name: string, args: unknown): Promise<AuthingResponse> {
     const spec = (MANAGEMENT_ENDPOINTS as Record<string, (typeof MANAGEMENT_ENDPOINTS)[ManagementMethod]>)[name];
     if (!spec) throw new AuthingArgumentError('name', `"${name}" is not a management endpoint`);
     return this.request(prepareCall(name, spec, args));
   }
 
   /** Sends a signed request to any path and returns the envelope. */
-  request<T = unknown>(call: RawManagementRequest): Promise<AuthingResponse<T>> {
+  async request<T = unknown>(call: RawManagementRequest): Promise<AuthingResponse<T>> {
     const body = call.body;
-    const signedArgs = call.method === 'GET' ? (call.query ?? {}) : (body ?? {});
+    // Sign the query as it travels (no null values or empty arrays, dates as ISO text), so that the
+    // server can recompute the signature from what it receives.
+    const query = wireQuery(call.query);
+    const signedArgs = call.method === 'GET' ? (query ?? {}) : (body ?? {});
     return this.#transport.envelope<T>({
       method: call.method,
       path: call.path,
-      query: call.query,
+      query,
       // Every official request declares JSON, body or not; servers may rely on it.
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : { contentType: 'application/json', text: JSON.stringify(body) },
       attemptHeaders: (headers) => this.#sign(call.method, call.path, headers, signedArgs),
+    });
+  }
+
+  /**
+   * Publishes a custom event (`POST /api/v3/pub-event`): Authing wants the event name and its data
+   * as strings. `source` names this SDK, as `x-authing-sdk-version` does.
+   *
+   * @example
+   * await management.pub('order.paid', JSON.stringify({ orderId: 'o-1' }));
+   */
+  async pub(eventName: string, data: string): Promise<AuthingResponse> {
+    requireString(eventName, 'eventName');
+    if (typeof data !== 'string') throw new AuthingArgumentError('data', 'must be a string');
+    return this.request({
+      method: 'POST',
+      path: '/api/v3/pub-event',
+      body: { eventType: eventName, source: `${SDK_NAME}: ${SDK_VERSION}`, eventData: data },
     });
   }
 
@@ -130,7 +155,7 @@ export class ManagementClient {
   }
 }
 
-installCatalogue(ManagementClient.prototype, MANAGEMENT_ENDPOINTS);
+installCatalogue(ManagementClient.prototype, MANAGEMENT_ENDPOINTS, ['pub']);
 
 function requireString(value: unknown, option: string): string {
   if (typeof value !== 'string' || value.trim() === '') {

@@ -17,11 +17,14 @@ export class AuthingApiError extends AuthingError {
   }
 }
 
+/** The name of a catalogue query parameter, bare or in a `[name, default, wireName?]` tuple. */
+type ParamName<P> = P extends string ? P : P extends readonly [infer N, ...unknown[]] ? N : never;
+
 /** Management methods that may be iterated: every GET with `page`, and every body call (via `options.pagination`). */
 export type PaginatedMethod = {
   [K in ManagementMethod]: (typeof MANAGEMENT_ENDPOINTS)[K] extends readonly ['GET', string, 'query', infer Q]
     ? Q extends readonly (infer P)[]
-      ? 'page' extends P
+      ? 'page' extends ParamName<P>
         ? K
         : never
       : never
@@ -42,7 +45,7 @@ export interface PaginateOptions {
 
 /** Iterates over a paginated list call page by page, holding one page at a time. */
 export async function* paginate<K extends PaginatedMethod>(
-  client: ManagementApi,
+  client: Pick<ManagementApi, PaginatedMethod>,
   method: K,
   request: unknown,
   options: PaginateOptions = {},

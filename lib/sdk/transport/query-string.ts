@@ -3,20 +3,39 @@
  * the same request: arrays as repeated `key[]=value`, dates as ISO strings, objects as JSON.
  */
 export function toQueryString(query: Readonly<Record<string, unknown>> | undefined): string {
-  if (!query) return '';
+  const wire = wireQuery(query);
+  if (!wire) return '';
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
+  for (const [key, value] of Object.entries(wire)) {
     if (Array.isArray(value)) {
-      for (const item of value as unknown[]) {
-        if (item === undefined || item === null) continue;
-        parts.push(`${encode(`${key}[]`)}=${encode(scalar(item))}`);
-      }
+      for (const item of value as unknown[]) parts.push(`${encode(`${key}[]`)}=${encode(scalar(item))}`);
     } else {
       parts.push(`${encode(key)}=${encode(scalar(value))}`);
     }
   }
   return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+/**
+ * The parameters exactly as they travel: no `undefined` or `null` values or array items, no empty
+ * arrays (nothing of them reaches the wire), dates as ISO strings. A signature must cover this, not
+ * the caller's object, or the server could not recompute it from what it received.
+ */
+export function wireQuery(query: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+  if (!query) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      const items = (value as unknown[])
+        .filter((item) => item !== undefined && item !== null)
+        .map((item) => (item instanceof Date ? item.toISOString() : item));
+      if (items.length > 0) out[key] = items;
+    } else {
+      out[key] = value instanceof Date ? value.toISOString() : value;
+    }
+  }
+  return out;
 }
 
 function scalar(value: unknown): string {
