@@ -421,7 +421,7 @@ export interface AuthorizeResourcesRequest {
   list: {
     targetType: PolicyTargetType;
     targetIdentifiers: string[];
-    resources: { resourceType: ResourceType; resourceCode: string; actions: string[] }[];
+    resources: { resourceType: ResourceType; code: string; actions: string[] }[];
   }[];
 }
 

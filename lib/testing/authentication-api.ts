@@ -1,0 +1,274 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomInt } from 'node:crypto';
+import { ApiError, API_CODES, invalidArgument } from './http.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { groupDto, roleDto, userDto, validateProfile, type AppRecord, type Store, type UserRecord } from './store.js';
+import { readClientCredentials, secretsEqual, tokenFromAuthorization, type TokenService } from './tokens.js';
+import {
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  requireObject,
+  requireString,
+  type Args,
+} from './validate.js';
+
+/** An end-user endpoint: arguments and the caller's headers in, `data` of the envelope out. */
+export type AuthenticationHandler = (args: Args, headers: IncomingHttpHeaders) => unknown;
+
+const PASSCODE_TTL_MS = 5 * 60 * 1000;
+const DEFAULT_SCOPE = 'openid profile';
+const PROFILE_UPDATE_FIELDS = [
+  'name',
+  'nickname',
+  'photo',
+  'externalId',
+  'birthdate',
+  'country',
+  'province',
+  'city',
+  'address',
+  'streetAddress',
+  'postalCode',
+  'gender',
+  'username',
+  'company',
+  'customData',
+  'identityNumber',
+];
+
+/** Verification codes "sent" by send-sms / send-email, readable through the emulator's JS API. */
+export class Passcodes {
+  readonly #codes = new Map<string, { code: string; expiresAt: number }>();
+
+  issue(target: string): string {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    this.#codes.set(normalizeTarget(target), { code, expiresAt: Date.now() + PASSCODE_TTL_MS });
+    return code;
+  }
+
+  last(target: string): string | undefined {
+    const entry = this.#codes.get(normalizeTarget(target));
+    return entry && entry.expiresAt > Date.now() ? entry.code : undefined;
+  }
+
+  /** Checks and consumes a code (single use). */
+  consume(target: string, code: string): boolean {
+    const key = normalizeTarget(target);
+    const entry = this.#codes.get(key);
+    if (!entry || entry.expiresAt <= Date.now() || !secretsEqual(entry.code, code)) return false;
+    this.#codes.delete(key);
+    return true;
+  }
+}
+
+function normalizeTarget(target: string): string {
+  return target.includes('@') ? target.trim().toLowerCase() : target.trim();
+}
+
+export interface AuthenticationDeps {
+  store: Store;
+  tokens: TokenService;
+  passcodes: Passcodes;
+  createRefreshToken: (app: AppRecord, userId: string, scope: string) => Promise<string>;
+}
+
+/**
+ * The end-user side of the v3 API: sign-in and sign-up, verification codes, and the calls an
+ * application makes with the user's access token (`authorization: <token>` or `Bearer <token>`).
+ */
+export function authenticationRoutes(deps: AuthenticationDeps): Map<string, AuthenticationHandler> {
+  const { store, tokens, passcodes } = deps;
+  const routes = new Map<string, AuthenticationHandler>();
+  const route = (method: 'GET' | 'POST', path: string, handler: AuthenticationHandler): void => {
+    routes.set(`${method} /api/v3/${path}`, handler);
+  };
+
+  /** The application of a sign-in: Basic header, body client_id/secret, or x-authing-app-id for public apps. */
+  const authenticateApp = (args: Args, headers: IncomingHttpHeaders): AppRecord => {
+    const headerAppId = typeof headers['x-authing-app-id'] === 'string' ? headers['x-authing-app-id'] : undefined;
+    const credentials = readClientCredentials(headers, args, headerAppId);
+    if (!credentials.clientId) {
+      throw new ApiError(400, API_CODES.APP_NOT_FOUND, 'Missing application: send x-authing-app-id or client_id');
+    }
+    const app = store.apps.get(credentials.clientId);
+    if (!app) throw new ApiError(400, API_CODES.APP_NOT_FOUND, 'Application does not exist');
+    if (credentials.clientSecret !== undefined) {
+      if (!secretsEqual(credentials.clientSecret, app.appSecret)) {
+        throw new ApiError(401, API_CODES.APP_NOT_FOUND, 'Client authentication failed: wrong application secret');
+      }
+    } else if (app.tokenEndpointAuthMethod !== 'none') {
+      throw new ApiError(
+        401,
+        API_CODES.APP_NOT_FOUND,
+        'Client authentication failed: the application secret is required',
+      );
+    }
+    return app;
+  };
+
+  const currentUser = async (headers: IncomingHttpHeaders): Promise<UserRecord> => {
+    const token = tokenFromAuthorization(headers);
+    if (!token) throw new ApiError(401, API_CODES.NOT_LOGGED_IN, 'Not logged in: the authorization header is missing');
+    let sub: string;
+    try {
+      sub = (await tokens.verifyAccessToken(token)).sub;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ApiError(401, API_CODES.NOT_LOGGED_IN, `Not logged in: invalid access token (${reason})`);
+    }
+    const user = store.users.get(sub);
+    if (!user) throw new ApiError(401, API_CODES.NOT_LOGGED_IN, 'Not logged in: the user no longer exists');
+    return user;
+  };
+
+  const issue = (user: UserRecord, app: AppRecord, scope: string) =>
+    tokens.issue(user, app, scope, { refreshToken: (s) => deps.createRefreshToken(app, user.userId, s) });
+
+  route('POST', 'signin', async (args, headers) => {
+    const connection = requireString(args, 'connection');
+    const app = authenticateApp(args, headers);
+    const options = optionalObject(args, 'options') ?? {};
+    const scope = optionalString(options, 'scope') ?? DEFAULT_SCOPE;
+    let user: UserRecord | undefined;
+    if (connection === 'PASSWORD') {
+      const payload = requireObject(args, 'passwordPayload');
+      const password = requireString(payload, 'password');
+      const fields = ['email', 'username', 'phone', 'account'] as const;
+      const given = fields.find((f) => typeof payload[f] === 'string' && payload[f] !== '');
+      if (!given) throw invalidArgument('Missing required field: passwordPayload.email, username, phone or account');
+      const identifier = payload[given] as string;
+      user =
+        given === 'account'
+          ? store.findByAccount(identifier)
+          : store.findUser(identifier, given === 'email' ? 'email' : given === 'phone' ? 'phone' : 'username');
+      if (!user) throw new ApiError(400, API_CODES.USER_NOT_FOUND, 'User does not exist');
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        throw new ApiError(400, API_CODES.BAD_PASSWORD, 'Incorrect account or password');
+      }
+    } else if (connection === 'PASSCODE') {
+      const payload = requireObject(args, 'passCodePayload');
+      const passCode = requireString(payload, 'passCode');
+      const email = optionalString(payload, 'email');
+      const phone = optionalString(payload, 'phone');
+      const target = email ?? phone;
+      if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
+      if (!passcodes.consume(target, passCode)) {
+        throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
+      }
+      user = store.findUser(target, email ? 'email' : 'phone');
+      if (!user && optionalBoolean(options, 'autoRegister')) {
+        user = store.createUser(
+          validateProfile(email ? { email, emailVerified: true } : { phone, phoneVerified: true }),
+          {
+            source: 'register',
+          },
+        );
+      }
+      if (!user) throw new ApiError(400, API_CODES.USER_NOT_FOUND, 'User does not exist');
+    } else {
+      throw invalidArgument(`connection ${connection} is not supported by the emulator (PASSWORD, PASSCODE)`);
+    }
+    if (user.status !== 'Activated') throw new ApiError(403, API_CODES.USER_LOCKED, 'User is suspended');
+    store.recordLogin(user);
+    return issue(user, app, scope);
+  });
+
+  route('POST', 'signup', async (args) => {
+    const connection = requireString(args, 'connection');
+    const profile = validateProfile(optionalObject(args, 'profile') ?? {});
+    let passwordHash: string | undefined;
+    if (connection === 'PASSWORD') {
+      const payload = requireObject(args, 'passwordPayload');
+      const password = requireString(payload, 'password');
+      const email = optionalString(payload, 'email');
+      const username = optionalString(payload, 'username');
+      if (!email && !username) throw invalidArgument('Missing required field: passwordPayload.email or username');
+      const ids = validateProfile({ email, username });
+      Object.assign(profile.profile, ids.profile);
+      passwordHash = await hashPassword(password);
+    } else if (connection === 'PASSCODE') {
+      const payload = requireObject(args, 'passCodePayload');
+      const passCode = requireString(payload, 'passCode');
+      const email = optionalString(payload, 'email');
+      const phone = optionalString(payload, 'phone');
+      const target = email ?? phone;
+      if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
+      if (!passcodes.consume(target, passCode)) {
+        throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
+      }
+      Object.assign(profile.profile, validateProfile({ email, phone }).profile);
+      if (email) profile.emailVerified = true;
+      else profile.phoneVerified = true;
+    } else {
+      throw invalidArgument(`connection ${connection} is not supported (PASSWORD, PASSCODE)`);
+    }
+    return userDto(store.createUser(profile, { passwordHash, source: 'register' }), { withCustomData: true });
+  });
+
+  route('POST', 'send-sms', (args) => {
+    requireString(args, 'channel');
+    passcodes.issue(requireString(args, 'phoneNumber'));
+    return null;
+  });
+
+  route('POST', 'send-email', (args) => {
+    requireString(args, 'channel');
+    const email = requireString(args, 'email');
+    if (!email.includes('@')) throw invalidArgument('Field email is not a valid email address');
+    passcodes.issue(email);
+    return null;
+  });
+
+  route('GET', 'get-profile', async (args, headers) =>
+    userDto(await currentUser(headers), { withCustomData: optionalBoolean(args, 'withCustomData') }),
+  );
+
+  route('POST', 'update-profile', async (args, headers) => {
+    const user = await currentUser(headers);
+    const allowed: Args = {};
+    for (const field of PROFILE_UPDATE_FIELDS) if (field in args) allowed[field] = args[field];
+    return userDto(store.updateUser(user, validateProfile(allowed)), { withCustomData: true });
+  });
+
+  route('POST', 'update-password', async (args, headers) => {
+    const user = await currentUser(headers);
+    const newPassword = requireString(args, 'newPassword');
+    const oldPassword = optionalString(args, 'oldPassword');
+    if (user.passwordHash && !(await verifyPassword(oldPassword ?? '', user.passwordHash))) {
+      throw new ApiError(400, API_CODES.BAD_PASSWORD, 'Incorrect old password');
+    }
+    store.updateUser(user, { profile: {} }, await hashPassword(newPassword));
+    return null;
+  });
+
+  route('GET', 'get-my-role-list', async (args, headers) => {
+    const user = await currentUser(headers);
+    return store.rolesOfUser(user.userId, optionalString(args, 'namespace')).map(roleDto);
+  });
+
+  route('GET', 'get-my-group-list', async (_args, headers) => {
+    const user = await currentUser(headers);
+    return store.groupsOfUser(user.userId).map((g) => groupDto(g));
+  });
+
+  route('GET', 'get-my-authorized-resources', async (args, headers) => {
+    const user = await currentUser(headers);
+    const resourceType = optionalString(args, 'resourceType');
+    const merged = new Map<string, { resourceCode: string; resourceType: string; actions: Set<string> }>();
+    for (const p of store.effectivePolicies(user.userId, optionalString(args, 'namespace'))) {
+      if (resourceType && p.resourceType !== resourceType) continue;
+      const item = merged.get(p.resourceCode) ?? {
+        resourceCode: p.resourceCode,
+        resourceType: p.resourceType,
+        actions: new Set(),
+      };
+      for (const a of p.actions) item.actions.add(a);
+      merged.set(p.resourceCode, item);
+    }
+    const list = [...merged.values()].map((i) => ({ ...i, actions: [...i.actions] }));
+    return { list, totalCount: list.length };
+  });
+
+  return routes;
+}

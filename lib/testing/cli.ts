@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AuthingEmulator, DEMO_USER } from './emulator.js';
+import type { EmulatorLogger, EmulatorSeed } from './types.js';
+
+const USAGE = `Usage: nestjs-authing-emulator [options]
+
+A local Authing-compatible server (hosted login, v3 API, management API) for development and tests.
+
+Options:
+  -p, --port <port>        port to listen on (default 8787; 0 picks a free one)
+      --host <host>        interface to listen on (default 127.0.0.1)
+      --public-origin <u>  origin to advertise when reached through a proxy (default http://<host>:<port>)
+      --data-file <file>   keep the state in this JSON file (created if missing; the seed is ignored if it exists)
+      --seed <file>        JSON seed: { users, roles, groups, app, apps, accessKey }
+      --quiet              do not log requests
+  -h, --help               show this help`;
+
+/** Runs the CLI; resolves with the started emulator (it keeps the process alive until stopped). */
+export async function runCli(
+  argv: string[],
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<AuthingEmulator | undefined> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'public-origin': { type: 'string' },
+      'data-file': { type: 'string' },
+      seed: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    out(USAGE);
+    return undefined;
+  }
+  const port = values.port === undefined ? 8787 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: "${values.port}" is not a port number`);
+  const dataFile = values['data-file'] ? resolve(values['data-file']) : undefined;
+  const seed = values.seed ? (JSON.parse(await readFile(values.seed, 'utf8')) as EmulatorSeed) : undefined;
+  const loadsState = dataFile !== undefined && existsSync(dataFile);
+
+  const stamp = (): string => new Date().toISOString().slice(11, 23);
+  const logger: EmulatorLogger = {
+    info: (message) => {
+      if (!values.quiet) out(`${stamp()} ${message}`);
+    },
+    warn: (message) => process.stderr.write(`${stamp()} WARN ${message}\n`),
+    error: (message) => process.stderr.write(`${stamp()} ERROR ${message}\n`),
+  };
+  const emulator = await AuthingEmulator.start({
+    port,
+    host: values.host,
+    publicOrigin: values['public-origin'],
+    dataFile,
+    seed,
+    logger,
+  });
+
+  const { app, accessKey } = emulator;
+  const lines = [
+    `Authing emulator listening on ${emulator.localOrigin}`,
+    '',
+    `  App host (AuthenticationClient appHost)  ${emulator.appHost}`,
+    `  API host (ManagementClient host)         ${emulator.host}`,
+    `  OIDC issuer                              ${emulator.issuer}`,
+    `  Discovery                                ${emulator.issuer}/.well-known/openid-configuration`,
+    '',
+    `  Application   appId                      ${app.appId}`,
+    `                appSecret                  ${app.appSecret}`,
+    `                token endpoint auth        ${app.tokenEndpointAuthMethod}`,
+    `                redirect URIs              ${app.redirectUris.join(', ')}`,
+    `                logout redirect URIs       ${app.logoutRedirectUris.join(', ')}`,
+    `  Access key    accessKeyId                ${accessKey.accessKeyId}`,
+    `                accessKeySecret            ${accessKey.accessKeySecret}`,
+  ];
+  for (const extra of emulator.apps.slice(1)) {
+    lines.push(`  More apps     ${extra.appId} (${extra.tokenEndpointAuthMethod}) secret ${extra.appSecret}`);
+  }
+  if (!loadsState && !seed?.users) {
+    lines.push(`  Demo user     ${DEMO_USER.email} (or "${DEMO_USER.username}") / ${DEMO_USER.password}`);
+  }
+  lines.push(`  Users         ${emulator.users.length}`);
+  lines.push(`  Data file     ${dataFile ?? 'none (state is kept in memory only)'}`);
+  lines.push('');
+  lines.push('Local development only: these credentials are printed on purpose. Press Ctrl+C to stop.');
+  for (const line of lines) out(line);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    out(`\n${signal}: stopping…`);
+    emulator.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`could not stop cleanly: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return emulator;
+}
