@@ -1,1 +1,2 @@
 export * from './sdk/index.js';
+export * from './nest/index.js';

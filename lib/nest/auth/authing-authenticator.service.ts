@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AuthenticationClient } from '../../sdk/index.js';
+import { AuthingHttpError, AuthingNetworkError, AuthingTokenError, type IntrospectionResult } from '../../sdk/index.js';
+import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
+import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { readLogin } from '../session/authing-session.js';
+import { createAuthingUser, type AuthingUser } from './authing-user.js';
+import { TtlCache, tokenKey } from './ttl-cache.js';
+
+/** The outcome of authenticating a request. */
+export type AuthenticationResult =
+  | { status: 'authenticated'; user: AuthingUser }
+  /** No token and no logged-in session. */
+  | { status: 'anonymous' }
+  /** A token was presented and refused; `check` says which check failed. */
+  | { status: 'invalid'; check: string; description: string }
+  /** The identity server was needed and could not be reached (answer 503). */
+  | { status: 'unavailable'; description: string };
+
+type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { active: false };
+
+/**
+ * Authenticates requests: a bearer access token (verified locally, or by introspection when so
+ * configured) or the logged-in session. Results are memoised per request, so several guards on one
+ * route verify the token once.
+ */
+@Injectable()
+export class AuthingAuthenticator {
+  readonly #memo = new WeakMap<object, Promise<AuthenticationResult>>();
+  readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
+  readonly #logger = new Logger('AuthingGuard');
+
+  constructor(
+    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
+  ) {}
+
+  /** Authenticates a request; memoised per request object unless `memoise` is false. */
+  authenticate(request: AuthingRequest, options: { memoise?: boolean } = {}): Promise<AuthenticationResult> {
+    if (options.memoise === false) return this.#authenticate(request);
+    let result = this.#memo.get(request);
+    if (!result) {
+      result = this.#authenticate(request);
+      this.#memo.set(request, result);
+    }
+    return result;
+  }
+
+  /** Verifies a bearer access token as the guard would, without a request. */
+  async verifyBearer(token: string): Promise<AuthenticationResult> {
+    return this.options.tokenValidation === 'introspection' ? this.#introspect(token) : this.#verifyLocally(token);
+  }
+
+  async #authenticate(request: AuthingRequest): Promise<AuthenticationResult> {
+    const extract = this.options.extractToken ?? defaultExtractToken;
+    let token: string | undefined;
+    try {
+      token = extract(request);
+    } catch (error) {
+      this.#logger.warn(`extractToken threw: ${(error as Error)?.message ?? error}`);
+      return { status: 'invalid', check: 'format', description: 'format: the token could not be read' };
+    }
+    if (token !== undefined && token !== '') return this.verifyBearer(token);
+    const login = readLogin(request, this.options.sessionKey);
+    if (login) {
+      const user = createAuthingUser({
+        claims: login.claims,
+        roles: login.roles,
+        via: 'session',
+        accessToken: login.accessToken,
+        idToken: login.idToken,
+      });
+      return { status: 'authenticated', user };
+    }
+    return { status: 'anonymous' };
+  }
+
+  async #verifyLocally(token: string): Promise<AuthenticationResult> {
+    try {
+      const claims = await this.root.verifyAccessToken(token);
+      return { status: 'authenticated', user: createAuthingUser({ claims, via: 'bearer', accessToken: token }) };
+    } catch (error) {
+      return this.#failure(error);
+    }
+  }
+
+  async #introspect(token: string): Promise<AuthenticationResult> {
+    const key = tokenKey(token);
+    let outcome = this.#introspection.get(key);
+    if (!outcome) {
+      outcome = this.#askIntrospection(token);
+      // Concurrent requests with the same token share one call; failures are not remembered.
+      this.#introspection.set(key, outcome, this.options.introspectionCacheTtl);
+      outcome.catch(() => this.#introspection.delete(key));
+    }
+    try {
+      const answer = await outcome;
+      if (!answer.active) {
+        return { status: 'invalid', check: 'inactive', description: 'inactive: the token is not active' };
+      }
+      const claims = answer.claims;
+      if (typeof claims.sub !== 'string' || claims.sub === '') {
+        return { status: 'invalid', check: 'claims', description: 'claims: the introspection answer has no sub' };
+      }
+      return { status: 'authenticated', user: createAuthingUser({ claims, via: 'bearer', accessToken: token }) };
+    } catch (error) {
+      return this.#failure(error);
+    }
+  }
+
+  async #askIntrospection(token: string): Promise<IntrospectionOutcome> {
+    const response = await this.root.introspectToken(token);
+    const data = response.data as Partial<IntrospectionResult> | undefined;
+    if (response.statusCode !== 200 || typeof data !== 'object' || data === null) {
+      // The server refused *us* (client authentication, configuration): not the caller's fault.
+      throw new IntrospectionRefused(response.statusCode, response.message);
+    }
+    if (data.active !== true) return { active: false };
+    if (typeof data.exp === 'number' && data.exp * 1000 <= Date.now()) return { active: false };
+    return { active: true, claims: data as IntrospectionResult };
+  }
+
+  #failure(error: unknown): AuthenticationResult {
+    if (error instanceof AuthingTokenError) {
+      if (error.check === 'jwks_unavailable') {
+        this.#logger.warn(`Signing keys unavailable: ${error.message}`);
+        return { status: 'unavailable', description: 'the identity server could not be reached' };
+      }
+      return { status: 'invalid', check: error.check, description: `${error.check}: ${reasonOf(error)}` };
+    }
+    if (
+      error instanceof AuthingNetworkError ||
+      error instanceof AuthingHttpError ||
+      error instanceof IntrospectionRefused
+    ) {
+      // AuthingTimeoutError is an AuthingNetworkError. Messages carry no token or query string.
+      this.#logger.warn(`Identity server unavailable: ${error.message}`);
+      return { status: 'unavailable', description: 'the identity server could not be reached' };
+    }
+    throw error;
+  }
+}
+
+class IntrospectionRefused extends Error {
+  constructor(statusCode: number, message: string) {
+    super(`the introspection endpoint answered ${statusCode}: ${message}`);
+  }
+}
+
+function reasonOf(error: AuthingTokenError): string {
+  return error.message.replace(/^Token rejected \([^)]*\):\s*/, '');
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ManagementClient } from '../../sdk/index.js';
+import { AUTHING_OPTIONS } from '../constants.js';
+import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { roleCodes, type AuthingUser } from './authing-user.js';
+import { TtlCache } from './ttl-cache.js';
+
+/**
+ * A user's role codes and permissions, for `@Roles()` and `@Permissions()`.
+ *
+ * - source `token`: the token's `roles` claim; permissions from the `permissions` claim and the scope.
+ * - source `management`: `getUserRoles({ userId })` and `getUserAuthorizedResources({ userId })`
+ *   through the ManagementClient (`resourceCode:action` permissions), cached per user for
+ *   `roles.cacheTtl` ms; concurrent requests for one user share one call.
+ *
+ * Network failures propagate (the guard answers 503); an error envelope from Authing counts as no
+ * roles (the guard answers 403) and is logged.
+ */
+@Injectable()
+export class AuthingRolesService {
+  readonly #roles = new TtlCache<Promise<string[]>>(10_000);
+  readonly #permissions = new TtlCache<Promise<string[]>>(10_000);
+  readonly #logger = new Logger('AuthingRoles');
+
+  constructor(
+    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(ManagementClient) private readonly management: ManagementClient,
+  ) {}
+
+  /** The user's role codes. */
+  rolesOf(user: AuthingUser): Promise<string[]> {
+    if (this.options.roles.source === 'token') return Promise.resolve(user.roles ?? roleCodes(user.claims.roles) ?? []);
+    return this.#cached(this.#roles, user.sub, async () => {
+      const response = await this.management.getUserRoles({
+        userId: user.sub,
+        ...(this.options.roles.namespace ? { namespace: this.options.roles.namespace } : {}),
+      });
+      if (response.statusCode !== 200) return this.#refused('getUserRoles', response);
+      return (response.data?.list ?? []).map((role) => role.code).filter((code) => typeof code === 'string');
+    });
+  }
+
+  /** The user's permissions (`resource:action` strings, and scope entries with the token source). */
+  permissionsOf(user: AuthingUser): Promise<string[]> {
+    if (this.options.roles.source === 'token') {
+      const fromClaim = Array.isArray(user.claims.permissions)
+        ? user.claims.permissions.filter((p): p is string => typeof p === 'string')
+        : [];
+      const scope = typeof user.claims.scope === 'string' ? user.claims.scope.split(' ').filter(Boolean) : [];
+      return Promise.resolve([...fromClaim, ...scope]);
+    }
+    return this.#cached(this.#permissions, user.sub, async () => {
+      const response = await this.management.getUserAuthorizedResources({
+        userId: user.sub,
+        ...(this.options.roles.namespace ? { namespace: this.options.roles.namespace } : {}),
+      });
+      if (response.statusCode !== 200) return this.#refused('getUserAuthorizedResources', response);
+      const permissions: string[] = [];
+      for (const resource of response.data?.list ?? []) {
+        for (const action of resource.actions ?? []) permissions.push(`${resource.resourceCode}:${action}`);
+      }
+      return permissions;
+    });
+  }
+
+  /** Forgets cached roles and permissions (of one user, or everyone's). */
+  invalidate(userId?: string): void {
+    if (userId === undefined) {
+      this.#roles.clear();
+      this.#permissions.clear();
+    } else {
+      this.#roles.delete(userId);
+      this.#permissions.delete(userId);
+    }
+  }
+
+  #cached(cache: TtlCache<Promise<string[]>>, userId: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = cache.get(userId);
+    if (hit) return hit;
+    // A failure is not remembered: the next request asks again. A refusal counts as no roles.
+    const pending = load().catch((error: unknown) => {
+      cache.delete(userId);
+      if (error instanceof EnvelopeRefused) {
+        this.#logger.warn(error.message);
+        return [];
+      }
+      throw error;
+    });
+    cache.set(userId, pending, this.options.roles.cacheTtl);
+    return pending;
+  }
+
+  #refused(call: string, response: { statusCode: number; apiCode?: number; message: string }): never {
+    const code = response.apiCode ? ` (apiCode ${response.apiCode})` : '';
+    throw new EnvelopeRefused(`${call} answered ${response.statusCode}${code}: ${response.message}`);
+  }
+}
+
+class EnvelopeRefused extends Error {}

@@ -1,0 +1,71 @@
+/**
+ * The signed-in user as guards attach it to the request and `@CurrentUser()` hands it out.
+ *
+ * `accessToken` and `idToken` are non-enumerable: they are readable, but `JSON.stringify(user)`, a
+ * controller returning the user, and `console.log(user)` leave them out, so tokens do not leak into
+ * responses or logs by accident.
+ */
+export interface AuthingUser {
+  /** The user id (`sub` claim). */
+  sub: string;
+  email?: string;
+  name?: string;
+  /** Role codes from the token's `roles` claim; `@Roles()` may also look them up through Authing. */
+  roles?: string[];
+  /** The verified claims: the access token's (bearer) or the id_token's, plus userinfo (session). */
+  claims: Readonly<Record<string, unknown>>;
+  /** How the request was authenticated. */
+  via: 'bearer' | 'session';
+  /** The user's access token (non-enumerable). */
+  readonly accessToken?: string;
+  /** The id_token of the login (session only; non-enumerable). */
+  readonly idToken?: string;
+}
+
+/** Builds an {@link AuthingUser} from verified claims. */
+export function createAuthingUser(input: {
+  claims: Record<string, unknown>;
+  via: 'bearer' | 'session';
+  accessToken?: string;
+  idToken?: string;
+  roles?: unknown;
+}): AuthingUser {
+  const { claims } = input;
+  const user: AuthingUser = {
+    sub: String(claims.sub),
+    claims: Object.freeze({ ...claims }),
+    via: input.via,
+  };
+  const email = firstString(claims.email);
+  if (email) user.email = email;
+  const name = firstString(claims.name, claims.nickname, claims.preferred_username, claims.username);
+  if (name) user.name = name;
+  const roles = roleCodes(input.roles ?? claims.roles);
+  if (roles) user.roles = roles;
+  hide(user, 'accessToken', input.accessToken);
+  hide(user, 'idToken', input.idToken);
+  return user;
+}
+
+/** Role codes out of a `roles` claim: strings, or objects with a `code` (as Authing's role lists). */
+export function roleCodes(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return typeof value === 'string' && value !== '' ? value.split(/[\s,]+/) : undefined;
+  const codes: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string' && item !== '') codes.push(item);
+    else if (typeof item === 'object' && item !== null && typeof (item as { code?: unknown }).code === 'string') {
+      codes.push((item as { code: string }).code);
+    }
+  }
+  return codes;
+}
+
+function hide(user: AuthingUser, key: 'accessToken' | 'idToken', value: string | undefined): void {
+  if (value === undefined) return;
+  Object.defineProperty(user, key, { value, enumerable: false, writable: false, configurable: false });
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  for (const value of values) if (typeof value === 'string' && value !== '') return value;
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import { createParamDecorator, Inject, Injectable, type ExecutionContext, type PipeTransform } from '@nestjs/common';
+import type { AuthenticationClient } from '../../sdk/index.js';
+import type { AuthingUser } from '../auth/authing-user.js';
+import { requestFromContext, userFromContext, type AuthingRequest } from '../context/request-context.js';
+import { AuthingClients } from '../providers/authing-clients.service.js';
+
+/** Symbol under which AuthingLoginGuard leaves the checked `returnTo` of a completed login. */
+export const RETURN_TO = Symbol.for('nestjs-authing:return-to');
+
+/**
+ * The authenticated {@link AuthingUser} (undefined on `@OptionalAuth()` routes without a login), or
+ * one of its fields: `@CurrentUser('email') email: string`. Needs a guard (AuthingGuard) on the route.
+ */
+export const CurrentUser: (field?: keyof AuthingUser) => ParameterDecorator = createParamDecorator(
+  (field: keyof AuthingUser | undefined, context: ExecutionContext) => {
+    const user = userFromContext(context);
+    return field === undefined ? user : user?.[field];
+  },
+);
+
+/** The authenticated user's access token (bearer or session). Needs a guard on the route. */
+export const AccessToken: () => ParameterDecorator = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => userFromContext(context)?.accessToken,
+);
+
+/** Where the login callback should send the browser: the checked `?returnTo=` of `/login`, or `defaultReturnTo`. */
+export const AuthingReturnTo: () => ParameterDecorator = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => {
+    const request = requestFromContext(context) as (AuthingRequest & { [RETURN_TO]?: string }) | undefined;
+    return request?.[RETURN_TO];
+  },
+);
+
+/** Turns the request into its user's AuthenticationClient; the pipe behind {@link AuthingClient}. */
+@Injectable()
+export class AuthingClientPipe implements PipeTransform<AuthingRequest | undefined, AuthenticationClient> {
+  constructor(@Inject(AuthingClients) private readonly clients: AuthingClients) {}
+
+  transform(request: AuthingRequest | undefined): AuthenticationClient {
+    if (request === undefined) return this.clients.root.withAccessToken(undefined);
+    return this.clients.forRequest(request);
+  }
+}
+
+const requestParam = createParamDecorator((_data: unknown, context: ExecutionContext) => requestFromContext(context));
+
+/**
+ * The end user's {@link AuthenticationClient} for this request (their access token set), without
+ * making the controller request-scoped: `me(@AuthingClient() client: AuthenticationClient)`.
+ */
+export const AuthingClient = (): ParameterDecorator => requestParam(undefined, AuthingClientPipe);

@@ -1,0 +1,76 @@
+import { ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import type { AuthingTransport } from '../context/request-context.js';
+
+type WsExceptionClass = new (error: string | object) => Error;
+
+let wsException: WsExceptionClass | null | undefined;
+
+/**
+ * `WsException` from @nestjs/websockets when the application has it (gateways then send the error to
+ * the client); loaded lazily so the module has no dependency on it.
+ */
+export async function loadWsException(): Promise<WsExceptionClass | null> {
+  if (wsException !== undefined) return wsException;
+  const specifier = '@nestjs/websockets';
+  try {
+    const module = (await import(specifier)) as { WsException?: WsExceptionClass };
+    wsException = typeof module.WsException === 'function' ? module.WsException : null;
+  } catch {
+    wsException = null;
+  }
+  return wsException;
+}
+
+/** Characters allowed inside a quoted-string of an HTTP auth challenge, conservatively. */
+function quoted(text: string): string {
+  return text.replace(/[^\x20-\x7e]|["\\]/g, '').slice(0, 200);
+}
+
+/**
+ * 401 in the caller's transport. HTTP and GraphQL get `WWW-Authenticate: Bearer realm="authing"`, plus
+ * `error="invalid_token", error_description="<check>: <reason>"` when a token was refused (RFC 6750).
+ */
+export function unauthorized(transport: AuthingTransport, refused?: { check: string; description: string }): Error {
+  const challenge = refused
+    ? `Bearer realm="authing", error="invalid_token", error_description="${quoted(refused.description)}"`
+    : 'Bearer realm="authing"';
+  const body = refused
+    ? { statusCode: 401, error: 'invalid_token', message: refused.description, check: refused.check }
+    : { statusCode: 401, error: 'Unauthorized', message: 'Authentication required: send a bearer token or log in' };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  if (transport.kind === 'http' || transport.kind === 'graphql') {
+    const response = transport.response;
+    if (response && !response.headersSent) response.setHeader('WWW-Authenticate', challenge);
+  }
+  return new UnauthorizedException(body);
+}
+
+/** 403: authenticated, but without the required role or permission. */
+export function forbidden(transport: AuthingTransport, message: string): Error {
+  const body = { statusCode: 403, error: 'Forbidden', message };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  return new ForbiddenException(body);
+}
+
+/** 503: the identity server was needed and could not be reached; never reported as a 401 or 500. */
+export function unavailable(transport: AuthingTransport, description: string): Error {
+  const body = { statusCode: 503, error: 'Service Unavailable', message: `Authentication unavailable: ${description}` };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  if (
+    (transport.kind === 'http' || transport.kind === 'graphql') &&
+    transport.response &&
+    !transport.response.headersSent
+  ) {
+    transport.response.setHeader('Retry-After', '5');
+  }
+  return new ServiceUnavailableException(body);
+}
+
+/** Contexts the guard cannot check (RPC, unknown) are refused, never let through unchecked. */
+export function unsupportedContext(type: string): Error {
+  return new ForbiddenException({
+    statusCode: 403,
+    error: 'Forbidden',
+    message: `AuthingGuard cannot authenticate "${type}" contexts; the call is refused. Mark the handler @Public() to allow it.`,
+  });
+}

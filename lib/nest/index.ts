@@ -1,0 +1,54 @@
+/**
+ * The NestJS layer: `AuthingModule`, guards, decorators and the hosted-login strategy. Built on the
+ * SDK (`nestjs-authing/sdk`), which never imports it.
+ */
+export { AuthingModule } from './module/authing.module.js';
+export { AUTHING_MODULE_OPTIONS } from './module/authing.module-definition.js';
+export type { AuthingModuleForRootOptions, AuthingModuleAsyncOptions } from './module/authing.module-definition.js';
+export type {
+  AuthingModuleOptions,
+  AuthingModuleExtras,
+  AuthingOptionsFactory,
+  AuthingRolesSource,
+  AuthingTokenValidation,
+} from './options/authing-options.interface.js';
+export { AuthingConfigurationError, resolveAuthingOptions } from './options/validate-options.js';
+export type { ResolvedAuthingOptions } from './options/validate-options.js';
+export {
+  AUTHING_OPTIONS,
+  AUTHING_ROOT_CLIENT,
+  AUTHING_STRATEGY,
+  PUBLIC_KEY,
+  OPTIONAL_AUTH_KEY,
+  ROLES_KEY,
+  PERMISSIONS_KEY,
+} from './constants.js';
+export { AuthingClients } from './providers/authing-clients.service.js';
+export {
+  AuthingManagementNotConfiguredError,
+  isManagementConfigured,
+} from './providers/unconfigured-management-client.js';
+export { AuthingAuthenticator } from './auth/authing-authenticator.service.js';
+export type { AuthenticationResult } from './auth/authing-authenticator.service.js';
+export { AuthingRolesService } from './auth/authing-roles.service.js';
+export { createAuthingUser } from './auth/authing-user.js';
+export type { AuthingUser } from './auth/authing-user.js';
+export { checkReturnTo } from './auth/return-to.js';
+export { AuthingGuard, AuthingRolesGuard, AuthingAccessPolicy } from './guards/authing.guard.js';
+export { AuthingLoginGuard, describeFailure } from './guards/authing-login.guard.js';
+export type { LoginFailure } from './guards/authing-login.guard.js';
+export { AuthingStrategy } from './strategy/authing.strategy.js';
+export { AuthingLoginStore } from './strategy/login-state-store.js';
+export { AuthingLogout } from './logout/authing-logout.service.js';
+export type { AuthingLogoutOptions, RedirectingResponse } from './logout/authing-logout.service.js';
+export { Public, OptionalAuth, Roles, Permissions } from './decorators/access.decorators.js';
+export {
+  CurrentUser,
+  AccessToken,
+  AuthingClient,
+  AuthingClientPipe,
+  AuthingReturnTo,
+} from './decorators/param.decorators.js';
+export { authingSessionOptions, AuthingSessionMissingError } from './session/authing-session.js';
+export type { AuthingSessionOptions, AuthingSessionRecord } from './session/authing-session.js';
+export type { AuthingRequest } from './context/request-context.js';

@@ -1,0 +1,62 @@
+import { Module } from '@nestjs/common';
+import { AuthenticationClient, ManagementClient } from '../../sdk/index.js';
+import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
+import { AuthingRolesService } from '../auth/authing-roles.service.js';
+import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { AuthingClientPipe } from '../decorators/param.decorators.js';
+import { AuthingLoginGuard } from '../guards/authing-login.guard.js';
+import { AuthingAccessPolicy, AuthingGuard, AuthingRolesGuard } from '../guards/authing.guard.js';
+import { AuthingLogout } from '../logout/authing-logout.service.js';
+import { AuthingClients } from '../providers/authing-clients.service.js';
+import { clientProviders } from '../providers/client.providers.js';
+import { AuthingStrategy } from '../strategy/authing.strategy.js';
+import { AUTHING_MODULE_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
+
+/**
+ * Authing for NestJS: the SDK clients as providers, hosted login (passport-openidconnect), bearer and
+ * session guards, role checks and decorators.
+ *
+ * @example
+ * AuthingModule.forRootAsync({
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({
+ *     appId: config.getOrThrow('AUTHING_APP_ID'),
+ *     appSecret: config.getOrThrow('AUTHING_APP_SECRET'),
+ *     appHost: config.getOrThrow('AUTHING_APP_HOST'),
+ *     redirectUri: config.get('AUTHING_REDIRECT_URI'),
+ *   }),
+ * })
+ */
+@Module({
+  providers: [
+    ...clientProviders(AUTHING_MODULE_OPTIONS),
+    AuthingClients,
+    AuthingAuthenticator,
+    AuthingRolesService,
+    AuthingAccessPolicy,
+    AuthingGuard,
+    AuthingRolesGuard,
+    AuthingStrategy,
+    AuthingLoginGuard,
+    AuthingLogout,
+    AuthingClientPipe,
+  ],
+  exports: [
+    AUTHING_OPTIONS,
+    AUTHING_ROOT_CLIENT,
+    ManagementClient,
+    AuthenticationClient,
+    AuthingClients,
+    AuthingAuthenticator,
+    AuthingRolesService,
+    AuthingAccessPolicy,
+    AuthingGuard,
+    AuthingRolesGuard,
+    AuthingStrategy,
+    AuthingLoginGuard,
+    AuthingLogout,
+    AuthingClientPipe,
+  ],
+})
+export class AuthingModule extends AuthingConfigurableModule {}

@@ -1,0 +1,99 @@
+import type { AuthenticationClientOptions } from '../../sdk/index.js';
+import type { AuthingRequest } from '../context/request-context.js';
+
+/** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
+export type AuthingRolesSource = 'token' | 'management';
+
+/** How {@link AuthingGuard} checks a bearer access token. */
+export type AuthingTokenValidation = 'local' | 'introspection';
+
+/**
+ * Options of `AuthingModule.forRoot()` / the object `forRootAsync()`'s factory returns. Everything but
+ * `appId` and `appHost` is optional. The SDK options (`timeout`, `serverJWKS`, `clockTolerance`, ...)
+ * are passed to the shared {@link AuthenticationClient}.
+ */
+export interface AuthingModuleOptions extends Omit<AuthenticationClientOptions, 'accessToken' | 'protocol'> {
+  // ------------------------------------------------------------------ application (AuthenticationClient)
+  /** The application id (console: App ID). */
+  appId: string;
+  /** The application secret; needed for hosted login and introspection with `client_secret_*`. */
+  appSecret?: string;
+  /** The application's origin, e.g. `https://example.authing.cn`; the OIDC issuer is `<appHost>/oidc`. */
+  appHost: string;
+  /** Hosted-login callback URL, registered in the console; needed for `AuthingLoginGuard`. */
+  redirectUri?: string;
+  /** Where Authing sends the browser after logout (registered in the console). */
+  logoutRedirectUri?: string;
+  /** Scope asked at login. Default `openid profile email`. */
+  scope?: string;
+
+  // ------------------------------------------------------------------ administrator (ManagementClient)
+  /** User pool id or Access Key id. Optional: without it, using `ManagementClient` throws a clear error. */
+  accessKeyId?: string;
+  /** The matching Access Key Secret. */
+  accessKeySecret?: string;
+  /** Management API origin; default `https://api.authing.cn`. */
+  host?: string;
+  /** Tenant the ManagementClient acts in. */
+  tenantId?: string;
+
+  // ------------------------------------------------------------------ AuthingGuard
+  /**
+   * `local` (default): bearer tokens are verified locally against the cached JWKS, no network per
+   * request once warm. `introspection`: asked to the introspection endpoint, answers cached by token
+   * hash for `introspectionCacheTtl` ms (revocation takes effect within that delay).
+   */
+  tokenValidation?: AuthingTokenValidation;
+  /** Milliseconds an introspection answer is reused. Default 30000. */
+  introspectionCacheTtl?: number;
+  /** Where roles and permissions come from. Default `{ source: 'token', cacheTtl: 60000 }`. */
+  roles?: {
+    /** `token`: the access token's `roles` / `permissions` claims. `management`: `getUserRoles` and `getUserAuthorizedResources`. */
+    source?: AuthingRolesSource;
+    /** Milliseconds a user's roles fetched through the ManagementClient are reused. Default 60000. */
+    cacheTtl?: number;
+    /** Namespace of the roles (management source). Default: Authing's default namespace. */
+    namespace?: string;
+  };
+  /**
+   * Takes the access token out of a request; default: `Authorization: Bearer <token>` (HTTP,
+   * GraphQL, WebSocket handshake) and socket.io's `handshake.auth.token`. Return undefined when absent.
+   */
+  extractToken?: (request: AuthingRequest) => string | undefined;
+  /** Warms the JWKS at start-up so the first request does not wait; a failure only logs a warning. Default true. */
+  loadSigningKeysOnStart?: boolean;
+
+  // ------------------------------------------------------------------ hosted login (AuthingLoginGuard)
+  /**
+   * Absolute origins (e.g. `https://app.example.com`) `?returnTo=` may point at. Relative paths of this
+   * site (`/profile?tab=1`) are always allowed; anything else is ignored in favour of `defaultReturnTo`.
+   */
+  allowedReturnTo?: string[];
+  /** Where the callback sends the browser when no valid `returnTo` was given. Default `/`. */
+  defaultReturnTo?: string;
+  /** When set, a failed login redirects here (with `?error=<reason>`) instead of answering 401. */
+  loginFailureRedirect?: string;
+  /** PKCE (S256) on the hosted login. Default true. */
+  pkce?: boolean;
+  /** Also fetch the userinfo endpoint at login and merge its claims. Default false (the id_token suffices). */
+  fetchUserInfo?: boolean;
+  /** Property of `req.session` holding the login. Default `authing`. */
+  sessionKey?: string;
+  /** Logins pending per session (several tabs); the oldest is dropped beyond. Default 5. */
+  maxPendingLogins?: number;
+  /** Milliseconds a pending login (state, nonce, PKCE verifier) stays valid. Default 600000. */
+  loginTimeout?: number;
+}
+
+/** Options of `forRoot` / `forRootAsync` that shape the module itself rather than its providers. */
+export interface AuthingModuleExtras {
+  /** Registers the module globally, so guards and decorators work in every module. Default true. */
+  isGlobal?: boolean;
+  /** Registers {@link AuthingGuard} as `APP_GUARD`: every route needs a login unless `@Public()`. Default false. */
+  globalGuard?: boolean;
+}
+
+/** What a `useClass` / `useExisting` options factory implements. */
+export interface AuthingOptionsFactory {
+  createAuthingOptions(): AuthingModuleOptions | Promise<AuthingModuleOptions>;
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AuthenticationClient } from '../../sdk/index.js';
+import { ManagementClient } from '../../sdk/index.js';
+import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { attachedUser, defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
+import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { readLogin } from '../session/authing-session.js';
+import { isManagementConfigured } from './unconfigured-management-client.js';
+
+/**
+ * The module's clients, as a singleton: the shared root {@link AuthenticationClient}, the
+ * {@link ManagementClient}, and {@link forRequest} to get the end user's client for one request
+ * without making the caller request-scoped. Closes the clients' connection pools at shutdown.
+ */
+@Injectable()
+export class AuthingClients implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly #perRequest = new WeakMap<object, AuthenticationClient>();
+  readonly #logger = new Logger('AuthingModule');
+  #closing = false;
+
+  constructor(
+    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    /** The shared client without an end-user token: hosted login, token verification, sign-in. */
+    @Inject(AUTHING_ROOT_CLIENT) readonly root: AuthenticationClient,
+    @Inject(ManagementClient) private readonly managementClient: ManagementClient,
+  ) {}
+
+  /** The administrator's client. Throws a clear error at use when no management credentials are configured. */
+  get management(): ManagementClient {
+    return this.managementClient;
+  }
+
+  /** Whether management credentials were configured. */
+  get hasManagement(): boolean {
+    return isManagementConfigured(this.managementClient);
+  }
+
+  /**
+   * The end user's client for this request, carrying their access token (the authenticated user's,
+   * else the bearer header's, else the session's). Created once per request (memoised) and cheap: it
+   * shares the root's connection pool and caches.
+   */
+  forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
+    const http = unwrap(request);
+    if (!http) return this.root.withAccessToken(undefined);
+    let client = this.#perRequest.get(http);
+    if (!client) {
+      client = this.root.withAccessToken(this.accessTokenOf(http));
+      this.#perRequest.set(http, client);
+    }
+    return client;
+  }
+
+  /** The access token a request carries: the authenticated user's, the bearer header's, or the session's. */
+  accessTokenOf(request: AuthingRequest): string | undefined {
+    const user = attachedUser(request);
+    if (user?.accessToken) return user.accessToken;
+    const extract = this.options.extractToken ?? defaultExtractToken;
+    return extract(request) ?? readLogin(request, this.options.sessionKey)?.accessToken;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.loadSigningKeysOnStart || this.options.tokenValidation === 'introspection') return;
+    if (this.options.client.serverJWKS) return;
+    // Not awaited: an unreachable identity server must not keep the application from starting.
+    this.root.loadSigningKeys().catch((error: unknown) => {
+      if (this.#closing) return;
+      this.#logger.warn(
+        `Could not load the signing keys from ${this.root.appHost}: ${(error as Error)?.message ?? error}. ` +
+          'Token checks will answer 503 until the identity server is reachable.',
+      );
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.#closing = true;
+    const closing = [this.root.close()];
+    if (this.hasManagement) closing.push(this.managementClient.close());
+    await Promise.allSettled(closing);
+  }
+}
+
+function unwrap(request: unknown): AuthingRequest | undefined {
+  if (typeof request !== 'object' || request === null) return undefined;
+  if (typeof (request as AuthingRequest).headers === 'object') return request as AuthingRequest;
+  // GraphQL: REQUEST is the context object, whose `req` is the HTTP request.
+  const inner = (request as { req?: unknown }).req;
+  if (typeof inner === 'object' && inner !== null && typeof (inner as AuthingRequest).headers === 'object') {
+    return inner as AuthingRequest;
+  }
+  return undefined;
+}

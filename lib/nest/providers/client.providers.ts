@@ -1,0 +1,87 @@
+import { Logger, Scope, type Provider } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { AuthenticationClient, ManagementClient, type AuthenticationClientOptions } from '../../sdk/index.js';
+import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingModuleOptions } from '../options/authing-options.interface.js';
+import {
+  resolveAuthingOptions,
+  toConfigurationError,
+  type ResolvedAuthingOptions,
+} from '../options/validate-options.js';
+import { AuthingClients } from './authing-clients.service.js';
+import { unconfiguredManagementClient } from './unconfigured-management-client.js';
+
+const SDK_KEYS = [
+  'appId',
+  'appSecret',
+  'appHost',
+  'redirectUri',
+  'logoutRedirectUri',
+  'scope',
+  'tokenEndPointAuthMethod',
+  'introspectionEndPointAuthMethod',
+  'revocationEndPointAuthMethod',
+  'serverJWKS',
+  'idTokenSigningAlg',
+  'accessTokenSigningAlg',
+  'clockTolerance',
+  'jwksRefetchInterval',
+  'jwksMaxAge',
+  'verifiedTokenCacheSize',
+  'timeout',
+  'rejectUnauthorized',
+  'lang',
+  'retry',
+] as const satisfies readonly (keyof AuthenticationClientOptions)[];
+
+const TRANSPORT_KEYS = ['timeout', 'rejectUnauthorized', 'lang', 'retry'] as const;
+
+/** Validates the raw options at start-up; a bad option stops the boot with a message naming it. */
+export function createResolvedOptions(raw: AuthingModuleOptions): ResolvedAuthingOptions {
+  const { resolved, unknown } = resolveAuthingOptions(raw);
+  if (unknown.length > 0) {
+    new Logger('AuthingModule').warn(`Unknown option(s) ignored: ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  }
+  return resolved;
+}
+
+/** The shared root AuthenticationClient: one connection pool, JWKS cache and verified-token cache. */
+export function createRootClient(options: ResolvedAuthingOptions): AuthenticationClient {
+  const sdkOptions: Record<string, unknown> = { protocol: 'oidc' };
+  for (const key of SDK_KEYS) if (options.client[key] !== undefined) sdkOptions[key] = options.client[key];
+  try {
+    return new AuthenticationClient(sdkOptions as unknown as AuthenticationClientOptions);
+  } catch (error) {
+    throw toConfigurationError(error);
+  }
+}
+
+/** The ManagementClient, or a stand-in that explains, at use, that no credentials were configured. */
+export function createManagementClient(options: ResolvedAuthingOptions): ManagementClient {
+  if (!options.management) return unconfiguredManagementClient();
+  const transport: Record<string, unknown> = {};
+  for (const key of TRANSPORT_KEYS) if (options.client[key] !== undefined) transport[key] = options.client[key];
+  try {
+    return new ManagementClient({ ...transport, ...options.management });
+  } catch (error) {
+    throw toConfigurationError(error);
+  }
+}
+
+/** Providers of the options and clients; `optionsToken` is the ConfigurableModuleBuilder's token. */
+export function clientProviders(optionsToken: string | symbol): Provider[] {
+  return [
+    { provide: AUTHING_OPTIONS, useFactory: createResolvedOptions, inject: [optionsToken] },
+    { provide: AUTHING_ROOT_CLIENT, useFactory: createRootClient, inject: [AUTHING_OPTIONS] },
+    { provide: ManagementClient, useFactory: createManagementClient, inject: [AUTHING_OPTIONS] },
+    {
+      // Request-scoped: whoever injects it becomes request-scoped too (scope bubbling). Where that
+      // matters, use AuthingClients.forRequest(req) or the @AuthingClient() parameter decorator.
+      provide: AuthenticationClient,
+      scope: Scope.REQUEST,
+      useFactory: (clients: AuthingClients, request: AuthingRequest) => clients.forRequest(request),
+      inject: [AuthingClients, REQUEST],
+    },
+  ];
+}

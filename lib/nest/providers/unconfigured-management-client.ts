@@ -1,0 +1,58 @@
+import { ManagementClient } from '../../sdk/index.js';
+
+/** Thrown when the ManagementClient is used but the module has no management credentials. */
+export class AuthingManagementNotConfiguredError extends Error {
+  constructor(member: string) {
+    super(
+      `ManagementClient.${member} cannot be used: AuthingModule has no management credentials. ` +
+        'Pass accessKeyId and accessKeySecret (and host for a private deployment) in the module options.',
+    );
+    this.name = 'AuthingManagementNotConfiguredError';
+  }
+}
+
+// Properties Nest and Node probe on every provider (lifecycle hooks, thenables, inspection): these
+// must read as absent, or the application would crash at boot instead of at use.
+const PROBED = new Set([
+  'then',
+  'constructor',
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
+  'toJSON',
+  'inspect',
+  'asymmetricMatch',
+  '$$typeof',
+  'nodeType',
+  '@@__IMMUTABLE_ITERABLE__@@',
+  '@@__IMMUTABLE_RECORD__@@',
+]);
+
+/**
+ * Stands in for the ManagementClient when no credentials are configured: injecting it works, and any
+ * use throws {@link AuthingManagementNotConfiguredError} naming what was used.
+ */
+export function unconfiguredManagementClient(): ManagementClient {
+  const target = Object.create(ManagementClient.prototype) as object;
+  return new Proxy(target, {
+    get(_target, property) {
+      if (typeof property === 'symbol') {
+        if (property === Symbol.for('nodejs.util.inspect.custom')) return () => 'ManagementClient { not configured }';
+        return undefined;
+      }
+      if (PROBED.has(property)) return undefined;
+      throw new AuthingManagementNotConfiguredError(property);
+    },
+  }) as ManagementClient;
+}
+
+/** True for the stand-in returned by {@link unconfiguredManagementClient}. */
+export function isManagementConfigured(client: ManagementClient): boolean {
+  try {
+    return typeof client.request === 'function';
+  } catch {
+    return false;
+  }
+}

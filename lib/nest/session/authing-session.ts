@@ -1,0 +1,151 @@
+import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
+
+/** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
+export interface AuthingSessionRecord {
+  v: 1;
+  /** Verified id_token claims (plus userinfo when fetched). */
+  claims: Record<string, unknown>;
+  roles?: string[];
+  accessToken: string;
+  idToken?: string;
+  refreshToken?: string;
+  /** When the access token expires (ms since the epoch); the login ends then. */
+  expiresAt: number;
+}
+
+/** A login started at `/login` and not yet completed, keyed by its `state` handle. */
+export interface PendingLogin {
+  nonce?: string;
+  codeVerifier?: string;
+  returnTo?: string;
+  createdAt: number;
+}
+
+/** Thrown when a request reaches the hosted-login flow without express-session. */
+export class AuthingSessionMissingError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} needs a session: install express-session and app.use(session(authingSessionOptions({ secret })))` +
+        ' before the routes (req.session is undefined).',
+    );
+    this.name = 'AuthingSessionMissingError';
+  }
+}
+
+export function sessionOf(request: AuthingRequest): AuthingSessionLike | undefined {
+  const session = request.session;
+  return typeof session === 'object' && session !== null ? (session as AuthingSessionLike) : undefined;
+}
+
+/** The login kept in the session, or undefined (none, malformed, or expired: an expired one is removed). */
+export function readLogin(request: AuthingRequest, key: string, now = Date.now()): AuthingSessionRecord | undefined {
+  const session = sessionOf(request);
+  const record = session?.[key] as Partial<AuthingSessionRecord> | undefined;
+  if (!record || typeof record !== 'object') return undefined;
+  if (record.v !== 1 || typeof record.accessToken !== 'string' || typeof record.claims !== 'object') return undefined;
+  if (typeof record.expiresAt !== 'number' || record.expiresAt <= now) {
+    delete session![key];
+    return undefined;
+  }
+  return record as AuthingSessionRecord;
+}
+
+/** The pending logins of a session (created on demand). */
+export function pendingLogins(session: AuthingSessionLike, key: string, create: true): Record<string, PendingLogin>;
+export function pendingLogins(
+  session: AuthingSessionLike,
+  key: string,
+  create?: false,
+): Record<string, PendingLogin> | undefined;
+export function pendingLogins(
+  session: AuthingSessionLike,
+  key: string,
+  create = false,
+): Record<string, PendingLogin> | undefined {
+  const slot = `${key}:pending`;
+  const value = session[slot];
+  if (typeof value === 'object' && value !== null) return value as Record<string, PendingLogin>;
+  if (!create) return undefined;
+  const fresh: Record<string, PendingLogin> = {};
+  session[slot] = fresh;
+  return fresh;
+}
+
+/**
+ * Starts the logged-in session: a new session id (against session fixation), keeping the other tabs'
+ * pending logins, then the login record, saved before the redirect that follows.
+ */
+export async function establishLogin(
+  request: AuthingRequest,
+  key: string,
+  record: AuthingSessionRecord,
+): Promise<void> {
+  const before = sessionOf(request);
+  if (!before) throw new AuthingSessionMissingError('The login callback');
+  const pending = pendingLogins(before, key);
+  if (typeof before.regenerate === 'function') {
+    await callback((done) => before.regenerate!(done));
+  }
+  const session = sessionOf(request)!;
+  if (pending && Object.keys(pending).length > 0) session[`${key}:pending`] = pending;
+  session[key] = record;
+  if (typeof session.save === 'function') await callback((done) => session.save!(done));
+}
+
+/** Ends the session: destroyed when possible, otherwise the login is removed from it. */
+export async function destroyLogin(request: AuthingRequest, key: string): Promise<void> {
+  const session = sessionOf(request);
+  if (!session) return;
+  if (typeof session.destroy === 'function') {
+    await callback((done) => session.destroy!(done));
+    return;
+  }
+  delete session[key];
+  delete session[`${key}:pending`];
+}
+
+function callback(run: (done: (error?: unknown) => void) => unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    run((error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
+  });
+}
+
+/** express-session options with safe defaults; pass them to `session()`. */
+export interface AuthingSessionOptions {
+  /** Signs the session cookie (one secret, or several for rotation, newest first). */
+  secret: string | string[];
+  /** Cookie name. Default `authing.sid`. */
+  name?: string;
+  /** Cookie lifetime in ms. Default 8 hours. */
+  maxAge?: number;
+}
+
+/**
+ * Recommended express-session settings: signed, HttpOnly, SameSite=Lax cookie, `Secure` whenever the
+ * request came over HTTPS (`secure: 'auto'`, with `app.set('trust proxy', 1)` behind a proxy), no
+ * session stored until there is something to store.
+ *
+ * The default store (MemoryStore) is for development only: add a real one in production.
+ *
+ * @example
+ * app.use(session({ ...authingSessionOptions({ secret: process.env.SESSION_SECRET! }), store: new RedisStore(...) }));
+ */
+export function authingSessionOptions(options: AuthingSessionOptions) {
+  const secrets = Array.isArray(options?.secret) ? options.secret : [options?.secret];
+  if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 16)) {
+    throw new TypeError('authingSessionOptions: secret must be a string of at least 16 characters (or a list of them)');
+  }
+  return {
+    secret: options.secret,
+    name: options.name ?? 'authing.sid',
+    resave: false,
+    saveUninitialized: false,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax' as const,
+      secure: 'auto' as const,
+      maxAge: options.maxAge ?? 8 * 60 * 60 * 1000,
+      path: '/',
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
+import { AuthingModule } from '../lib/index.js';
+import { moduleOptions, type SampleAuthingConfig } from './config.js';
+import { AdminController } from './controllers/admin.controller.js';
+import { ApiController, ScopedProfileController } from './controllers/api.controller.js';
+import { HomeController } from './controllers/home.controller.js';
+
+/**
+ * The sample application. The Authing settings arrive through @nestjs/config (`authing` namespace);
+ * `AuthingModule.forRootAsync` reads them with ConfigService, as a real application would.
+ */
+@Module({})
+export class AppModule {
+  static register(authing: SampleAuthingConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs('authing', () => authing)] }),
+        AuthingModule.forRootAsync({
+          // Every route needs a login unless marked @Public().
+          globalGuard: true,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
+        }),
+      ],
+      controllers: [HomeController, ApiController, ScopedProfileController, AdminController],
+    };
+  }
+}

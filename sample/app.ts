@@ -1,0 +1,135 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import session from 'express-session';
+import { authingSessionOptions } from '../lib/index.js';
+import { AuthingEmulator } from '../lib/testing/index.js';
+import { AppModule } from './app.module.js';
+import { configFromEnv, hasAuthingEnv, type SampleAuthingConfig } from './config.js';
+
+export interface SampleAppOptions {
+  /** TCP port; 0 picks a free one. Default 3000. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /**
+   * An emulator to log in with (its main application gets the sample's redirect URIs). Without one,
+   * the AUTHING_* variables of `env` are used when AUTHING_APP_ID is set, else an emulator is started.
+   */
+  emulator?: AuthingEmulator;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Nest log levels; default errors and warnings. `false` silences Nest. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+export interface SampleApp {
+  app: NestExpressApplication;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  /** The emulator in use (given or started), undefined with a real Authing. */
+  emulator?: AuthingEmulator;
+  /** The seeded demo account, when the sample started its own emulator. */
+  demo?: { email: string; password: string };
+  /** Stops the app, and the emulator if the sample started it. */
+  close(): Promise<void>;
+}
+
+/** Demo account of the embedded emulator: an administrator. */
+export const DEMO_EMAIL = 'demo@example.com';
+
+/**
+ * Boots the sample: listens first (so the redirect URI knows the port, even for port 0), then
+ * creates the Nest application on that server.
+ */
+export async function createSampleApp(options: SampleAppOptions = {}): Promise<SampleApp> {
+  const env = options.env ?? process.env;
+  const host = options.host ?? '127.0.0.1';
+  const expressApp = express();
+  const server = createServer(expressApp);
+  await listen(server, options.port ?? 3000, host);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+
+  let emulator = options.emulator;
+  let ownEmulator: AuthingEmulator | undefined;
+  let demo: SampleApp['demo'];
+  let authing: SampleAuthingConfig;
+  try {
+    if (!emulator && hasAuthingEnv(env)) {
+      authing = configFromEnv(env, url);
+    } else {
+      if (!emulator) {
+        demo = { email: DEMO_EMAIL, password: randomBytes(9).toString('base64url') };
+        ownEmulator = await AuthingEmulator.start({
+          port: 0,
+          host: '127.0.0.1',
+          seed: {
+            users: [
+              { email: demo.email, username: 'demo', name: 'Demo Admin', password: demo.password, roles: ['admin'] },
+            ],
+          },
+        });
+        emulator = ownEmulator;
+      }
+      const app = emulator.app;
+      emulator.updateApp(app.appId, {
+        redirectUris: [...new Set([...app.redirectUris, `${url}/callback`])],
+        logoutRedirectUris: [...new Set([...app.logoutRedirectUris, `${url}/`])],
+      });
+      authing = {
+        appId: app.appId,
+        appSecret: app.appSecret,
+        appHost: emulator.appHost,
+        redirectUri: `${url}/callback`,
+        logoutRedirectUri: `${url}/`,
+        ...emulator.accessKey,
+        host: emulator.host,
+      };
+    }
+
+    const nest = await NestFactory.create<NestExpressApplication>(
+      AppModule.register(authing),
+      new ExpressAdapter(expressApp),
+      { logger: options.logger ?? ['error', 'warn'] },
+    );
+    // Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so cookies get `Secure`.
+    nest.set('trust proxy', 1);
+    nest.use(session(authingSessionOptions({ secret: env.SESSION_SECRET || randomBytes(32).toString('hex') })));
+    await nest.init();
+
+    return {
+      app: nest,
+      url,
+      emulator,
+      demo,
+      async close() {
+        await nest.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (ownEmulator) await ownEmulator.stop();
+      },
+    };
+  } catch (error) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (ownEmulator) await ownEmulator.stop();
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
