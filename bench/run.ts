@@ -2,10 +2,14 @@ import { cpus, totalmem } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { footprintBench } from './footprint.bench.js';
+import { guardBenches } from './guard.bench.js';
+import { managementBench } from './management.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
 import { ROOT, type BenchSection } from './util.js';
 
-const BENCHES: Record<string, () => Promise<BenchSection>> = {
+const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
+  guard: guardBenches,
+  management: () => managementBench(),
   'token-verification': tokenVerificationBench,
   footprint: footprintBench,
 };
@@ -37,9 +41,12 @@ async function main(): Promise<void> {
     const bench = BENCHES[name];
     if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
     process.stdout.write(`running ${name}…\n`);
-    const text = render(await bench());
-    process.stdout.write(`\n${text}\n\n`);
-    sections.push(text);
+    const result = await bench();
+    for (const section of Array.isArray(result) ? result : [result]) {
+      const text = render(section);
+      process.stdout.write(`\n${text}\n\n`);
+      sections.push(text);
+    }
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

@@ -86,3 +86,54 @@ export interface BenchSection {
   /** Targets checked by this section: description and whether it was met. */
   targets: { target: string; met: boolean }[];
 }
+
+export interface EmulatorProcess {
+  appHost: string;
+  host: string;
+  app: { appId: string; appSecret: string; redirectUris: string[] };
+  accessKey: { accessKeyId: string; accessKeySecret: string };
+  /** Requests the emulator has served, by path. */
+  stats(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator in a child process (compiled bench/emulator-process.js). */
+export async function startEmulatorProcess(options: Record<string, unknown> = {}): Promise<EmulatorProcess> {
+  const script = path.join(ROOT, 'build/bench/emulator-process.js');
+  const child = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const next = (): Promise<string> =>
+    new Promise((resolve) => {
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else waiters.push(resolve);
+    });
+  const info = JSON.parse(await next()) as Omit<EmulatorProcess, 'stats' | 'stop'>;
+  return {
+    ...info,
+    async stats() {
+      child.stdin.write('stats\n');
+      return JSON.parse(await next()) as Record<string, number>;
+    },
+    stop() {
+      return new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.write('stop\n');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      });
+    },
+  };
+}

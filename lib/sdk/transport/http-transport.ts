@@ -57,6 +57,8 @@ export class HttpTransport {
   private readonly retry: ResolvedRetry;
   private readonly rejectUnauthorized: boolean;
   private client: Promise<{ fetch: typeof import('undici').fetch; dispatcher: Dispatcher }> | undefined;
+  // The resolved client, so the hot path does not await an already settled promise per request.
+  private loaded: { fetch: typeof import('undici').fetch; dispatcher: Dispatcher } | undefined;
 
   constructor(baseUrl: string, options: TransportOptions, optionPrefix: string, urlOption: string) {
     this.baseUrl = validateBaseUrl(baseUrl, urlOption);
@@ -127,7 +129,7 @@ export class HttpTransport {
     headers: Record<string, string>,
     body: string | undefined,
   ): Promise<TransportResponse> {
-    const { fetch, dispatcher } = await this.http();
+    const { fetch, dispatcher } = this.loaded ?? (this.loaded = await this.http());
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeout);
     try {

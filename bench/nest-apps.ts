@@ -1,0 +1,99 @@
+/**
+ * The NestJS apps the HTTP benchmarks load: the same trivial route behind different kinds of
+ * protection, so any difference in throughput is the protection's cost.
+ */
+import 'reflect-metadata';
+import { Controller, Get, Inject, Injectable, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import type { AddressInfo } from 'node:net';
+import { AuthenticationClient } from '../lib/sdk/index.js';
+import { AuthingClient, AuthingGuard, AuthingModule } from '../lib/nest/index.js';
+
+export interface BenchAppConfig {
+  appHost: string;
+  appId: string;
+  appSecret: string;
+}
+
+const PAYLOAD = { ok: true };
+
+@Controller()
+class OpenController {
+  @Get('open')
+  open(): object {
+    return PAYLOAD;
+  }
+
+  @Get('guarded')
+  @UseGuards(AuthingGuard)
+  guarded(): object {
+    return PAYLOAD;
+  }
+
+  @Get('passport-jwt')
+  @UseGuards(AuthGuard('jwt'))
+  passportJwt(): object {
+    return PAYLOAD;
+  }
+
+  @Get('client-decorator')
+  decorator(@AuthingClient() client: AuthenticationClient): object {
+    return { ok: client.accessToken !== undefined };
+  }
+}
+
+/** Injecting the request-scoped client makes this controller request-scoped too (scope bubbling). */
+@Controller()
+class ScopedController {
+  constructor(@Inject(AuthenticationClient) private readonly client: AuthenticationClient) {}
+
+  @Get('client-scoped')
+  scoped(): object {
+    return { ok: this.client.accessToken !== undefined };
+  }
+}
+
+function jwtStrategyFor(config: BenchAppConfig) {
+  @Injectable()
+  class BenchJwtStrategy extends PassportStrategy(JwtStrategy, 'jwt') {
+    constructor() {
+      super({
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKeyProvider: passportJwtSecret({
+          jwksUri: `${config.appHost}/oidc/.well-known/jwks.json`,
+          cache: true,
+          rateLimit: true,
+        }),
+        issuer: `${config.appHost}/oidc`,
+        audience: config.appId,
+        algorithms: ['RS256'],
+      });
+    }
+
+    validate(payload: unknown): unknown {
+      return payload;
+    }
+  }
+  return BenchJwtStrategy;
+}
+
+/** Starts the benchmark app on 127.0.0.1 and returns its origin. */
+export async function startBenchApp(config: BenchAppConfig): Promise<{ app: INestApplication; origin: string }> {
+  @Module({
+    imports: [
+      AuthingModule.forRoot({ appId: config.appId, appSecret: config.appSecret, appHost: config.appHost }),
+      PassportModule,
+    ],
+    controllers: [OpenController, ScopedController],
+    providers: [jwtStrategyFor(config)],
+  })
+  class BenchModule {}
+
+  const app = await NestFactory.create(BenchModule, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, origin: `http://127.0.0.1:${port}` };
+}
