@@ -149,5 +149,5 @@ class IntrospectionRefused extends Error {
 }
 
 function reasonOf(error: AuthingTokenError): string {
-  return error.message.replace(/^Token rejected \([^)]*\):\s*/, '');
+  return error.reason;
 }

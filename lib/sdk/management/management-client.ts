@@ -149,9 +149,9 @@ export class ManagementClient {
     headers.authorization = authorizationHeader(this.#accessKeyId, signature);
   }
 
-  /** Keeps the secret out of `console.log(client)` and `util.inspect`. */
+  /** Keeps the key pair out of `console.log(client)` and `util.inspect`. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `ManagementClient { host: '${this.host}', accessKeyId: '${this.#accessKeyId}' }`;
+    return `ManagementClient { host: '${this.host}' }`;
   }
 }
 

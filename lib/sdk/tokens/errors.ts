@@ -25,7 +25,8 @@ export type TokenCheck =
 export class AuthingTokenError extends AuthingError {
   constructor(
     readonly check: TokenCheck,
-    reason: string,
+    /** The failed check in words, e.g. `the token has expired`; safe to show to the caller. */
+    readonly reason: string,
   ) {
     super(`Token rejected (${check}): ${reason}`);
   }
