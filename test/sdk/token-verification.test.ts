@@ -188,6 +188,15 @@ describe('token verification', () => {
     await expectRejected(client({ clockTolerance: 0 }).verifyAccessToken(token), 'expired');
   });
 
+  it('refuses an id_token, or a token without scope, as an access token', async () => {
+    const c = client();
+    const idToken = await jwt({ nonce: 'n-1', scope: undefined }).sign(keyA.privateKey);
+    expect((await c.verifyIdToken(idToken, { nonce: 'n-1' })).sub).toBe('user-1');
+    await expectRejected(c.verifyAccessToken(idToken), 'claims');
+    await expectRejected(c.verifyAccessToken(await jwt({ scope: undefined }).sign(keyA.privateKey)), 'claims');
+    await expectRejected(c.verifyAccessToken(await jwt({ at_hash: 'abc' }).sign(keyA.privateKey)), 'claims');
+  });
+
   it('checks the nonce of an id_token', async () => {
     const token = await jwt({ nonce: 'expected' }).sign(keyA.privateKey);
     const c = client();

@@ -68,6 +68,11 @@ export class TokenVerifier {
     const cached = this.#cache.get(key, generation);
     if (cached) return cached;
     const claims = await this.#verify<AccessTokenClaims>(token, this.#options.accessTokenSigningAlg);
+    // An id_token has the same issuer, audience and key; it travels in logout URLs and browser history,
+    // so it must not double as an API credential. Access tokens carry `scope`, id_tokens do not.
+    if (typeof claims.scope !== 'string' || claims.nonce !== undefined || claims.at_hash !== undefined) {
+      throw new AuthingTokenError('claims', 'this is not an access token (an id_token, or no scope claim)');
+    }
     const expiresAt = Math.min(claims.exp * 1000, this.#now() + this.#options.cacheMaxAgeMs);
     // A key set that changed while we verified may have withdrawn the key: do not remember the result.
     if (generation === this.#options.jwks.generation) this.#cache.set(key, claims, expiresAt, generation);

@@ -13,7 +13,7 @@ export interface TestKeys {
   ): Promise<string>;
 }
 
-/** An RSA key pair; tokens signed like Authing's (iss `<appHost>/oidc`, aud appId). */
+/** An RSA key pair; access tokens signed like Authing's (iss `<appHost>/oidc`, aud appId, scope). */
 export async function createTestKeys(appHost = APP_HOST, appId = APP_ID): Promise<TestKeys> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const other = await generateKeyPair('RS256', { extractable: true });
@@ -30,6 +30,8 @@ export async function createTestKeys(appHost = APP_HOST, appId = APP_ID): Promis
         aud: appId,
         iat: now,
         exp: now + (options.expiresIn ?? 3600),
+        // Authing's access tokens always carry their scope (and id_tokens never do).
+        scope: 'openid profile',
         ...claims,
       })
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'test-key' })
