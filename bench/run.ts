@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { footprintBench } from './footprint.bench.js';
 import { guardBenches } from './guard.bench.js';
+import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
 import { ROOT, type BenchSection } from './util.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
   management: () => managementBench(),
   'token-verification': tokenVerificationBench,
   footprint: footprintBench,
+  load: loadBench,
 };
 
 function table(rows: string[][]): string {

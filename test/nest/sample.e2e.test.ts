@@ -3,7 +3,7 @@ import { AuthingEmulator } from '../../lib/testing/index.js';
 import { ConfigService } from '@nestjs/config';
 import { AUTHING_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient, hiddenInputs, isRedirect } from './support/cookie-client.js';
+import { completeEmulatorLogin, CookieClient, hiddenInputs, isRedirect } from '../support/cookie-client.js';
 
 const ADMIN = { email: 'ada@example.com', password: 'Adm1n-pass!', name: 'Ada Admin' };
 const USER = { email: 'bob@example.com', password: 'B0b-pass!', name: 'Bob User' };

@@ -58,7 +58,8 @@ export class AuthingAuthenticator {
     try {
       token = extract(request);
     } catch (error) {
-      this.#logger.warn(`extractToken threw: ${(error as Error)?.message ?? error}`);
+      // Only the error's class: its message may quote the raw credential it could not read.
+      this.#logger.warn(`extractToken threw ${(error as Error)?.name ?? typeof error}; the request is refused`);
       return { status: 'invalid', check: 'format', description: 'format: the token could not be read' };
     }
     if (token !== undefined && token !== '') return this.verifyBearer(token);
@@ -114,7 +115,7 @@ export class AuthingAuthenticator {
     const data = response.data as Partial<IntrospectionResult> | undefined;
     if (response.statusCode !== 200 || typeof data !== 'object' || data === null) {
       // The server refused *us* (client authentication, configuration): not the caller's fault.
-      throw new IntrospectionRefused(response.statusCode, response.message);
+      throw new IntrospectionRefused(response.statusCode);
     }
     if (data.active !== true) return { active: false };
     if (typeof data.exp === 'number' && data.exp * 1000 <= Date.now()) return { active: false };
@@ -142,9 +143,10 @@ export class AuthingAuthenticator {
   }
 }
 
+/** Not the server's message: a misbehaving server may echo the request (token, client secret) in it. */
 class IntrospectionRefused extends Error {
-  constructor(statusCode: number, message: string) {
-    super(`the introspection endpoint answered ${statusCode}: ${message}`);
+  constructor(statusCode: number) {
+    super(`the introspection endpoint answered ${statusCode}`);
   }
 }
 

@@ -90,9 +90,10 @@ export class AuthingRolesService {
     return pending;
   }
 
-  #refused(call: string, response: { statusCode: number; apiCode?: number; message: string }): never {
+  #refused(call: string, response: { statusCode: number; apiCode?: number }): never {
+    // Status and apiCode only: a misbehaving server may echo our request (credentials) in `message`.
     const code = response.apiCode ? ` (apiCode ${response.apiCode})` : '';
-    throw new EnvelopeRefused(`${call} answered ${response.statusCode}${code}: ${response.message}`);
+    throw new EnvelopeRefused(`${call} answered ${response.statusCode}${code}`);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import passport from 'passport';
-import { AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
+import { AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
 import type { AuthingUser } from '../auth/authing-user.js';
 import { checkReturnTo } from '../auth/return-to.js';
 import { AUTHING_OPTIONS } from '../constants.js';
@@ -113,6 +113,8 @@ export class AuthingLoginGuard implements CanActivate {
       throw new HttpException({ statusCode: 302, message: 'Login failed', error: failure.code }, HttpStatus.FOUND);
     }
     if (failure.unavailable) {
+      const response = context.switchToHttp().getResponse<ResponseLike>();
+      if (!response.headersSent) response.setHeader('Retry-After', '5');
       throw new ServiceUnavailableException({ statusCode: 503, error: failure.code, message: failure.description });
     }
     throw new UnauthorizedException({ statusCode: 401, error: failure.code, message: failure.description });
@@ -171,7 +173,8 @@ export function describeFailure(
   }
   if (error instanceof Error) {
     const inner = (error as { oauthError?: unknown }).oauthError;
-    if (error instanceof AuthingNetworkError || inner instanceof AuthingNetworkError) {
+    // Unreachable, or answering something that is not an OAuth answer (5xx, HTML, rate limited).
+    if (isUnavailable(error) || isUnavailable(inner)) {
       return { code: 'unavailable', description: 'the identity server could not be reached', unavailable: true };
     }
     const oauthCode = (error as { code?: unknown }).code;
@@ -202,6 +205,10 @@ export function describeFailure(
     typeof (info as { message?: unknown })?.message === 'string' ? (info as { message: string }).message : '';
   if (message.startsWith('state:')) return { code: 'state', description: message, unavailable: false };
   return { code: 'login_failed', description: message.slice(0, 200) || 'the login was refused', unavailable: false };
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof AuthingNetworkError || error instanceof AuthingHttpError;
 }
 
 function appendQuery(target: string, key: string, value: string): string {

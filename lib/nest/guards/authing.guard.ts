@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthingNetworkError } from '../../sdk/index.js';
+import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
 import { AuthingRolesService } from '../auth/authing-roles.service.js';
 import type { AuthingUser } from '../auth/authing-user.js';
@@ -79,7 +79,8 @@ export class AuthingAccessPolicy {
         if (missing.length > 0) throw forbidden(transport, `Missing permissions: ${missing.join(', ')}`);
       }
     } catch (error) {
-      if (error instanceof AuthingNetworkError) {
+      // Unreachable, or answering something that is not Authing (5xx, 429, an HTML page): 503, not 500.
+      if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) {
         this.#logger.warn(`Role lookup failed: ${error.message}`);
         throw unavailable(transport, 'the identity server could not be reached');
       }

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import OpenIDConnectStrategy from 'passport-openidconnect';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import {
+  AuthingHttpError,
   AuthingTokenError,
   createPkcePair,
   type AccessTokenClaims,
@@ -156,6 +157,10 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
         const data = response.data as Partial<OidcTokenSet & OAuthErrorBody>;
         if (response.statusCode === 200 && typeof data?.access_token === 'string') {
           callback(null, data.access_token, data.refresh_token, data as Record<string, unknown>);
+        } else if (response.statusCode === 429) {
+          // Rate limited: the server's state, not the code's fault (the guard answers 503).
+          const url = `${this.root.appHost}/oidc/token`;
+          callback(new AuthingHttpError('POST', url, 429, 'application/json', 'the token endpoint is rate limited'));
         } else {
           // The shape passport-openidconnect turns into a TokenError carrying the OAuth error code.
           callback({ statusCode: response.statusCode, data: JSON.stringify(data ?? {}) });

@@ -60,7 +60,7 @@ export interface AuthenticationClientOptions extends TransportOptions {
   clockTolerance?: number;
   /** Minimum ms between JWKS fetches caused by unknown key ids. Default 30000. */
   jwksRefetchInterval?: number;
-  /** Age in ms after which the JWKS is refreshed in the background. Default 600000. */
+  /** Age in ms after which the JWKS is refreshed in the background (at most once per `jwksRefetchInterval`). Default 600000. */
   jwksMaxAge?: number;
   /** Verified access tokens remembered (by hash) until they expire; 0 disables. Default 10000. */
   verifiedTokenCacheSize?: number;

@@ -51,10 +51,11 @@ export class JwksStore {
   /** Finds the key for a token header, fetching the set when needed and allowed. */
   async keyFor(kid: string | undefined, alg: string): Promise<KeyObject> {
     if (!this.#keys) await this.#refresh(true);
-    else if (this.#isStale()) void this.#refresh(false).catch(() => undefined);
+    // In the background, and no more often than an unknown kid may cause: a failing server is not hammered.
+    else if (this.#isStale() && this.#mayRefetch()) void this.#refresh(false).catch(() => undefined);
     let found = this.#find(kid, alg);
     if (found) return found;
-    if (this.#options.fetchKeys && this.#now() - this.#lastAttemptAt >= this.#options.refetchIntervalMs) {
+    if (this.#options.fetchKeys && this.#mayRefetch()) {
       await this.#refresh(true);
       found = this.#find(kid, alg);
       if (found) return found;
@@ -65,6 +66,10 @@ export class JwksStore {
   /** Fetches the key set now (e.g. at start-up, to warm the cache). */
   async load(): Promise<void> {
     await this.#refresh(true);
+  }
+
+  #mayRefetch(): boolean {
+    return this.#now() - this.#lastAttemptAt >= this.#options.refetchIntervalMs;
   }
 
   #isStale(): boolean {
