@@ -1,6 +1,17 @@
 import { AuthenticationClient } from '../lib/sdk/index.js';
-import { startBenchApp } from './nest-apps.js';
-import { fmt, load, startEmulatorProcess, type BenchSection, type LoadResult } from './util.js';
+import {
+  fmt,
+  load,
+  LOAD_CPU,
+  PINNING,
+  SERVER_CPU,
+  startEmulatorProcess,
+  startWorker,
+  type BenchSection,
+  type LoadResult,
+} from './util.js';
+
+type Measured = LoadResult & { idp: number; cpuPerRequest: number };
 
 const CONNECTIONS = 32;
 const SECONDS = 4;
@@ -29,30 +40,38 @@ function identityRequests(stats: Record<string, number>): number {
  * AuthenticationClient against one using @AuthingClient(). Load from a separate autocannon process.
  */
 export async function guardBenches(): Promise<BenchSection[]> {
-  const emulator = await startEmulatorProcess({
-    seed: { users: [{ email: 'bench@example.com', password: 'Bench-passw0rd', roles: ['admin'] }] },
-  });
+  const emulator = await startEmulatorProcess(
+    { seed: { users: [{ email: 'bench@example.com', password: 'Bench-passw0rd', roles: ['admin'] }] } },
+    LOAD_CPU,
+  );
   const { appId, appSecret } = emulator.app;
   const token = await signedInToken(emulator.appHost, appId, appSecret);
-  const { app, origin } = await startBenchApp({ appHost: emulator.appHost, appId, appSecret });
+  const app = await startWorker<{ origin: string }>(
+    'build/bench/app-process.js',
+    { appHost: emulator.appHost, appId, appSecret },
+    SERVER_CPU,
+  );
+  const origin = app.info.origin;
   const bearer = { authorization: `Bearer ${token}` };
   try {
-    const measure = async (path: string, headers?: Record<string, string>): Promise<LoadResult & { idp: number }> => {
+    const measure = async (path: string, headers?: Record<string, string>): Promise<Measured> => {
       const before = identityRequests(await emulator.stats());
+      const cpuBefore = await app.ask<number>('cpu');
       const result = await load(origin + path, { connections: CONNECTIONS, seconds: SECONDS, headers });
+      const cpuAfter = await app.ask<number>('cpu');
       const after = identityRequests(await emulator.stats());
       if (result.non2xx > 0 || result.errors > 0) {
         throw new Error(`${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
       }
-      return { ...result, idp: after - before };
+      return { ...result, idp: after - before, cpuPerRequest: (cpuAfter - cpuBefore) / result.total };
     };
     /**
      * Interleaved rounds with a rotating order, so that drift in machine load hits every route alike;
      * each route's figure is its median round.
      */
-    const compare = async (paths: string[]): Promise<(LoadResult & { idp: number })[]> => {
+    const compare = async (paths: string[]): Promise<Measured[]> => {
       for (const path of paths) await load(origin + path, { connections: CONNECTIONS, seconds: 2, headers: bearer });
-      const rounds: (LoadResult & { idp: number })[][] = paths.map(() => []);
+      const rounds: Measured[][] = paths.map(() => []);
       for (let round = 0; round < ROUNDS; round++) {
         for (let k = 0; k < paths.length; k++) {
           const index = (k + round) % paths.length;
@@ -62,21 +81,25 @@ export async function guardBenches(): Promise<BenchSection[]> {
       return rounds.map((list) => {
         const sorted = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
         const median = sorted[Math.floor(sorted.length / 2)]!;
+        const cpu = [...list].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
         return {
           ...median,
           total: list.reduce((sum, r) => sum + r.total, 0),
           idp: list.reduce((sum, r) => sum + r.idp, 0),
+          cpuPerRequest: cpu[Math.floor(cpu.length / 2)]!.cpuPerRequest,
         };
       });
     };
-    const [open, guarded, passport] = await compare(['/open', '/guarded', '/passport-jwt']);
+    const [open, guarded, passport, noop] = await compare(['/open', '/guarded', '/passport-jwt', '/noop-guard']);
     const [bare, decorator, scoped] = await compare(['/open', '/client-decorator', '/client-scoped']);
-    if (!open || !guarded || !passport || !bare || !decorator || !scoped) throw new Error('missing result');
+    if (!open || !guarded || !passport || !noop || !bare || !decorator || !scoped) throw new Error('missing result');
 
-    const row = (name: string, r: LoadResult & { idp: number }, base: LoadResult): string[] => [
+    const row = (name: string, r: Measured, base: Measured): string[] => [
       name,
       fmt(r.requestsPerSec),
       fmt(r.requestsPerSec / base.requestsPerSec, 2),
+      `${fmt(r.cpuPerRequest)} µs`,
+      `${fmt(r.cpuPerRequest - base.cpuPerRequest, 1)} µs`,
       String(r.p50),
       String(r.p99),
       fmt(r.total),
@@ -84,8 +107,10 @@ export async function guardBenches(): Promise<BenchSection[]> {
     ];
     const header = [
       'route',
-      'req/s',
-      'ratio to open route',
+      'req/s (median round)',
+      'ratio to baseline',
+      'server CPU per request',
+      'added CPU per request',
       'p50 ms',
       'p99 ms',
       'requests',
@@ -102,6 +127,10 @@ export async function guardBenches(): Promise<BenchSection[]> {
         ],
         notes: [
           'Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc.',
+          PINNING
+            ? 'The app runs in its own process on core 0, autocannon (and the idle emulator) on core 1, so the server’s own cost per request decides its throughput; CPU per request is the app process’s user+system time over the requests it served.'
+            : 'No core pinning on this machine: the app and the load generator share the CPU.',
+          `A route behind a guard that only returns true (Nest’s guard machinery alone) served ${fmt(noop.requestsPerSec)} req/s (${fmt(noop.requestsPerSec / open.requestsPerSec, 2)} of the open route) at ${fmt(noop.cpuPerRequest)} µs per request.`,
         ],
         targets: [
           { target: 'AuthingGuard ≥ 0.90 of the open route', met: guarded.requestsPerSec >= 0.9 * open.requestsPerSec },
@@ -132,7 +161,7 @@ export async function guardBenches(): Promise<BenchSection[]> {
       },
     ];
   } finally {
-    await app.close();
+    await app.stop();
     await emulator.stop();
   }
 }

@@ -3,7 +3,16 @@
  * protection, so any difference in throughput is the protection's cost.
  */
 import 'reflect-metadata';
-import { Controller, Get, Inject, Injectable, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  UseGuards,
+  type CanActivate,
+  type INestApplication,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
@@ -20,10 +29,24 @@ export interface BenchAppConfig {
 
 const PAYLOAD = { ok: true };
 
+/** The cheapest possible guard: what Nest's guard machinery alone costs a route. */
+@Injectable()
+class AllowAllGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
 @Controller()
 class OpenController {
   @Get('open')
   open(): object {
+    return PAYLOAD;
+  }
+
+  @Get('noop-guard')
+  @UseGuards(AllowAllGuard)
+  noopGuard(): object {
     return PAYLOAD;
   }
 

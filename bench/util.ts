@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -18,6 +20,19 @@ export interface LoadResult {
  * Drives `url` from a separate process (autocannon), so the load generator does not share the
  * event loop or the core with the server under test.
  */
+/**
+ * On a machine with at least two cores the server under test and the load generator get a core each
+ * (taskset), so that neither steals the other's CPU and the server's own cost per request decides
+ * its throughput. Elsewhere nothing is pinned.
+ */
+export const PINNING = cpus().length >= 2 && existsSync('/usr/bin/taskset');
+export const SERVER_CPU = '0';
+export const LOAD_CPU = '1';
+
+export function pinned(cpu: string, command: string, args: string[]): [string, string[]] {
+  return PINNING ? ['/usr/bin/taskset', ['-c', cpu, command, ...args]] : [command, args];
+}
+
 export async function load(
   url: string,
   options: { connections: number; seconds: number; headers?: Record<string, string> },
@@ -25,7 +40,8 @@ export async function load(
   const args = ['-j', '-c', String(options.connections), '-d', String(options.seconds)];
   for (const [k, v] of Object.entries(options.headers ?? {})) args.push('-H', `${k}=${v}`);
   args.push(url);
-  const out = await run(path.join(ROOT, 'node_modules/.bin/autocannon'), args);
+  const autocannon = path.join(ROOT, 'node_modules/.bin/autocannon');
+  const out = await run(...pinned(LOAD_CPU, autocannon, args));
   const json = JSON.parse(out) as {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number };
@@ -87,20 +103,18 @@ export interface BenchSection {
   targets: { target: string; met: boolean }[];
 }
 
-export interface EmulatorProcess {
-  appHost: string;
-  host: string;
-  app: { appId: string; appSecret: string; redirectUris: string[] };
-  accessKey: { accessKeyId: string; accessKeySecret: string };
-  /** Requests the emulator has served, by path. */
-  stats(): Promise<Record<string, number>>;
+/** A child process speaking a line protocol: one JSON line at start, then answers to commands. */
+export interface Worker<T> {
+  info: T;
+  ask<R>(command: string): Promise<R>;
   stop(): Promise<void>;
 }
 
-/** Starts the emulator in a child process (compiled bench/emulator-process.js). */
-export async function startEmulatorProcess(options: Record<string, unknown> = {}): Promise<EmulatorProcess> {
-  const script = path.join(ROOT, 'build/bench/emulator-process.js');
-  const child = spawn(process.execPath, [script, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startWorker<T>(script: string, arg: unknown, cpu?: string): Promise<Worker<T>> {
+  const [command, args] = cpu
+    ? pinned(cpu, process.execPath, [path.join(ROOT, script), JSON.stringify(arg)])
+    : [process.execPath, [path.join(ROOT, script), JSON.stringify(arg)]];
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   const waiters: ((line: string) => void)[] = [];
   let buffer = '';
@@ -121,12 +135,12 @@ export async function startEmulatorProcess(options: Record<string, unknown> = {}
       if (line !== undefined) resolve(line);
       else waiters.push(resolve);
     });
-  const info = JSON.parse(await next()) as Omit<EmulatorProcess, 'stats' | 'stop'>;
+  const info = JSON.parse(await next()) as T;
   return {
-    ...info,
-    async stats() {
-      child.stdin.write('stats\n');
-      return JSON.parse(await next()) as Record<string, number>;
+    info,
+    async ask<R>(cmd: string): Promise<R> {
+      child.stdin.write(`${cmd}\n`);
+      return JSON.parse(await next()) as R;
     },
     stop() {
       return new Promise((resolve) => {
@@ -136,4 +150,27 @@ export async function startEmulatorProcess(options: Record<string, unknown> = {}
       });
     },
   };
+}
+
+export interface EmulatorProcess {
+  appHost: string;
+  host: string;
+  app: { appId: string; appSecret: string; redirectUris: string[] };
+  accessKey: { accessKeyId: string; accessKeySecret: string };
+  /** Requests the emulator has served, by path. */
+  stats(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator in a child process (compiled bench/emulator-process.js). */
+export async function startEmulatorProcess(
+  options: Record<string, unknown> = {},
+  cpu?: string,
+): Promise<EmulatorProcess> {
+  const worker = await startWorker<Omit<EmulatorProcess, 'stats' | 'stop'>>(
+    'build/bench/emulator-process.js',
+    options,
+    cpu,
+  );
+  return { ...worker.info, stats: () => worker.ask('stats'), stop: () => worker.stop() };
 }

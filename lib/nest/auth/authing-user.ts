@@ -1,7 +1,7 @@
 /**
  * The signed-in user as guards attach it to the request and `@CurrentUser()` hands it out.
  *
- * `accessToken` and `idToken` are non-enumerable: they are readable, but `JSON.stringify(user)`, a
+ * Immutable (frozen). `accessToken` and `idToken` are non-enumerable: they are readable, but `JSON.stringify(user)`, a
  * controller returning the user, and `console.log(user)` leave them out, so tokens do not leak into
  * responses or logs by accident.
  */
@@ -44,7 +44,9 @@ export function createAuthingUser(input: {
   if (roles) user.roles = roles;
   hide(user, 'accessToken', input.accessToken);
   hide(user, 'idToken', input.idToken);
-  return user;
+  // Frozen: one user object may serve every request that carries the same token.
+  if (user.roles) Object.freeze(user.roles);
+  return Object.freeze(user);
 }
 
 /** Role codes out of a `roles` claim: strings, or objects with a `code` (as Authing's role lists). */

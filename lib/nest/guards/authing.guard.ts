@@ -17,6 +17,7 @@ type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
 @Injectable()
 export class AuthingAccessPolicy {
   readonly #logger = new Logger('AuthingGuard');
+  readonly #metaCache = new WeakMap<object, WeakMap<object, Record<string, unknown>>>();
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -29,11 +30,24 @@ export class AuthingAccessPolicy {
   }
 
   /** The transport of a context; unknown ones (RPC...) throw: they are refused, never let through. */
-  async transportOf(context: ExecutionContext): Promise<KnownTransport> {
+  transportOf(context: ExecutionContext): KnownTransport | Promise<KnownTransport> {
     const transport = resolveTransport(context);
     if (transport.kind === 'unknown') throw unsupportedContext(transport.type);
-    if (transport.kind === 'ws') await loadWsException();
+    // Only a WebSocket context needs the (lazily imported) WsException; HTTP stays synchronous.
+    if (transport.kind === 'ws') return loadWsException().then(() => transport);
     return transport;
+  }
+
+  /**
+   * The synchronous warm path of {@link AuthingGuard}: true when the request carries an already
+   * verified bearer token and the route has no role or permission requirement (the user is attached).
+   */
+  authenticateCached(transport: KnownTransport, context: ExecutionContext): boolean {
+    if (transport.kind === 'ws' || this.hasRequirements(context)) return false;
+    const user = this.authenticator.authenticateCached(transport.request);
+    if (!user) return false;
+    attachUser(transport.carrier, user);
+    return true;
   }
 
   /**
@@ -61,10 +75,20 @@ export class AuthingAccessPolicy {
   }
 
   /** Checks `@Roles()` (any of) and `@Permissions()` (all of); throws 403, or 503 if Authing is unreachable. */
-  async authorize(context: ExecutionContext, transport: KnownTransport, user: AuthingUser | null): Promise<void> {
+  authorize(context: ExecutionContext, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
     const requiredRoles = this.#meta<string[]>(ROLES_KEY, context);
     const requiredPermissions = this.#meta<string[]>(PERMISSIONS_KEY, context);
+    // Most routes have no requirement: answer synchronously rather than through another promise.
     if (!requiredRoles?.length && !requiredPermissions?.length) return;
+    return this.#authorize(transport, user, requiredRoles, requiredPermissions);
+  }
+
+  async #authorize(
+    transport: KnownTransport,
+    user: AuthingUser | null,
+    requiredRoles: string[] | undefined,
+    requiredPermissions: string[] | undefined,
+  ): Promise<void> {
     if (!user) throw unauthorized(transport);
     try {
       if (requiredRoles?.length) {
@@ -100,7 +124,33 @@ export class AuthingAccessPolicy {
   }
 
   #meta<T>(key: string, context: ExecutionContext): T | undefined {
-    return this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+    return this.#routeMeta(context)[key] as T | undefined;
+  }
+
+  /**
+   * The route's access metadata, read once per handler and class: decorators are applied at class
+   * definition, so it never changes, and four reflection lookups per request are measurable.
+   */
+  #routeMeta(context: ExecutionContext): Record<string, unknown> {
+    const handler = context.getHandler() as object | undefined;
+    const type = context.getClass() as object | undefined;
+    if (typeof handler !== 'function' || typeof type !== 'function') return this.#readMeta(handler, type);
+    let byClass = this.#metaCache.get(handler);
+    if (!byClass) this.#metaCache.set(handler, (byClass = new WeakMap()));
+    let meta = byClass.get(type);
+    if (!meta) byClass.set(type, (meta = this.#readMeta(handler, type)));
+    return meta;
+  }
+
+  #readMeta(handler: object | undefined, type: object | undefined): Record<string, unknown> {
+    const targets = [handler, type].filter((t): t is object => t !== undefined) as Parameters<
+      Reflector['getAllAndOverride']
+    >[1];
+    const meta: Record<string, unknown> = {};
+    for (const key of [PUBLIC_KEY, OPTIONAL_AUTH_KEY, ROLES_KEY, PERMISSIONS_KEY]) {
+      meta[key] = this.reflector.getAllAndOverride<unknown>(key, targets);
+    }
+    return meta;
   }
 }
 
@@ -116,8 +166,17 @@ export class AuthingAccessPolicy {
 export class AuthingGuard implements CanActivate {
   constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.policy.isPublic(context)) return true;
+    // Warm path: an HTTP/GraphQL request with a bearer token already verified, on a route without
+    // role requirements, answered synchronously. Everything else (first sight, sessions, roles,
+    // WebSocket, refusals) takes the full path, whose failures are rejections.
+    const transport = resolveTransport(context);
+    if (transport.kind !== 'unknown' && this.policy.authenticateCached(transport, context)) return true;
+    return this.#check(context);
+  }
+
+  async #check(context: ExecutionContext): Promise<boolean> {
     const transport = await this.policy.transportOf(context);
     const user = await this.policy.authenticate(transport, this.policy.isOptional(context));
     await this.policy.authorize(context, transport, user);

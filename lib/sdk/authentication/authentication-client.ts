@@ -541,6 +541,14 @@ export class AuthenticationClient {
     return this.#core.verifier.verifyAccessToken(accessToken);
   }
 
+  /**
+   * The claims of an access token this client (or its root) has already verified and still
+   * remembers, synchronously; `undefined` when it must be verified with {@link verifyAccessToken}.
+   */
+  peekVerifiedAccessToken(accessToken: string): AccessTokenClaims | undefined {
+    return this.#core.verifier.peekAccessToken(accessToken);
+  }
+
   /** Fetches the signing keys now, so the first request does not wait for them. */
   loadSigningKeys(): Promise<void> {
     return this.#core.jwks.load();
