@@ -1,4 +1,4 @@
-import { AuthingArgumentError } from '../../sdk/index.js';
+import { AuthingArgumentError, type AuthenticationClientOptions } from '../../sdk/index.js';
 import type { AuthingRequest } from '../context/request-context.js';
 import type { AuthingModuleOptions, AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
 
@@ -42,7 +42,8 @@ export interface ResolvedAuthingOptions {
   loginTimeout: number;
 }
 
-const KNOWN_OPTIONS = new Set<string>([
+/** The module options that are the shared AuthenticationClient's own. */
+export const SDK_KEYS = [
   'appId',
   'appSecret',
   'appHost',
@@ -63,6 +64,10 @@ const KNOWN_OPTIONS = new Set<string>([
   'rejectUnauthorized',
   'lang',
   'retry',
+] as const satisfies readonly (keyof AuthenticationClientOptions)[];
+
+const KNOWN_OPTIONS = new Set<string>([
+  ...SDK_KEYS,
   'accessKeyId',
   'accessKeySecret',
   'host',

@@ -5,35 +5,13 @@ import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import type { AuthingRequest } from '../context/request-context.js';
 import type { AuthingModuleOptions } from '../options/authing-options.interface.js';
 import {
+  SDK_KEYS,
   resolveAuthingOptions,
   toConfigurationError,
   type ResolvedAuthingOptions,
 } from '../options/validate-options.js';
 import { AuthingClients } from './authing-clients.service.js';
 import { unconfiguredManagementClient } from './unconfigured-management-client.js';
-
-const SDK_KEYS = [
-  'appId',
-  'appSecret',
-  'appHost',
-  'redirectUri',
-  'logoutRedirectUri',
-  'scope',
-  'tokenEndPointAuthMethod',
-  'introspectionEndPointAuthMethod',
-  'revocationEndPointAuthMethod',
-  'serverJWKS',
-  'idTokenSigningAlg',
-  'accessTokenSigningAlg',
-  'clockTolerance',
-  'jwksRefetchInterval',
-  'jwksMaxAge',
-  'verifiedTokenCacheSize',
-  'timeout',
-  'rejectUnauthorized',
-  'lang',
-  'retry',
-] as const satisfies readonly (keyof AuthenticationClientOptions)[];
 
 const TRANSPORT_KEYS = ['timeout', 'rejectUnauthorized', 'lang', 'retry'] as const;
 
