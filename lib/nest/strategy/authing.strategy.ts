@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
@@ -41,7 +40,6 @@ type OAuthCallback = (
 ) => void;
 
 const PKCE_CHALLENGE = Symbol.for('nestjs-authing:pkce-challenge');
-const callbackContext = new AsyncLocalStorage<LoginRequest>();
 
 /**
  * Hosted login on passport-openidconnect, registered with passport as `authing`.
@@ -75,10 +73,11 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
       skipUserProfile: true,
       store: new AuthingLoginStore(options.sessionKey, options.maxPendingLogins, options.loginTimeout),
     } as unknown as OpenIDConnectStrategy.StrategyOptions);
-    // The token request goes through the SDK instead of the bundled `oauth` package.
+    // The token request goes through the SDK instead of the bundled `oauth` package; authenticate()
+    // gives every request its own binding (below), this one only serves a call outside passport.
     const oauth2 = (this as unknown as { _oauth2: { getOAuthAccessToken: unknown } })._oauth2;
     oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
-      this.#exchangeCode(code, params, callback);
+      this.exchangeCode(undefined, code, params, callback);
   }
 
   /**
@@ -86,6 +85,15 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
    * verifier the state store keeps with this login.
    */
   override authenticate(req: Request, options: Record<string | symbol, unknown> = {}): void {
+    // Passport runs each authentication on Object.create(strategy), so an own `_oauth2` set here serves
+    // this request alone and the code exchange knows its PKCE verifier. (No AsyncLocalStorage: once
+    // used, it makes every promise in the process pay an async hook.)
+    const self = this as unknown as { _oauth2: object };
+    if (Object.prototype.hasOwnProperty.call(self, '_oauth2')) {
+      // Called on the shared instance itself, not through passport: work on a per-request object.
+      (Object.create(this) as this).authenticate(req, options);
+      return;
+    }
     const request = req as unknown as LoginRequest & { query?: Record<string, unknown> };
     const isCallback = request.query?.code !== undefined || request.query?.error !== undefined;
     let authenticateOptions = options;
@@ -94,7 +102,11 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
       request[LOGIN_START] = { ...request[LOGIN_START], codeVerifier: pair.codeVerifier };
       authenticateOptions = { ...options, [PKCE_CHALLENGE]: pair.codeChallenge };
     }
-    callbackContext.run(request, () => super.authenticate(req, authenticateOptions));
+    const oauth2 = Object.create(self._oauth2) as { getOAuthAccessToken: unknown };
+    oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
+      this.exchangeCode(request, code, params, callback);
+    self._oauth2 = oauth2;
+    super.authenticate(req, authenticateOptions);
   }
 
   /** Extra authorize parameters: the PKCE challenge of this login. */
@@ -149,8 +161,13 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
     return info;
   }
 
-  #exchangeCode(code: string, params: Record<string, string>, callback: OAuthCallback): void {
-    const request = callbackContext.getStore();
+  /** Exchanges the callback's code with the SDK, with the PKCE verifier of this login. */
+  protected exchangeCode(
+    request: LoginRequest | undefined,
+    code: string,
+    params: Record<string, string>,
+    callback: OAuthCallback,
+  ): void {
     const codeVerifier = request?.[LOGIN_RESTORED]?.codeVerifier;
     this.root.getAccessTokenByCode(code, { codeVerifier, redirectUri: params.redirect_uri || undefined }).then(
       (response) => {
