@@ -285,20 +285,30 @@ export class OidcFrontDoor {
     return app.tokenEndpointAuthMethod === 'none' ? app : 'client authentication is required';
   }
 
-  async #introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * What introspection and revocation share (RFC 7662/7009): an authenticated client and a `token`
+   * form field. Answers the error itself and returns undefined when either is missing.
+   */
+  async #tokenRequest(req: IncomingMessage, res: ServerResponse) {
     const form = parseForm(await readBody(req));
     const cors = corsHeaders(req);
     const app = this.#authenticateClient(req, form);
-    if (typeof app === 'string') return sendJson(res, 401, { error: 'invalid_client', error_description: app }, cors);
+    if (typeof app === 'string') {
+      sendJson(res, 401, { error: 'invalid_client', error_description: app }, cors);
+      return undefined;
+    }
     const token = form.token;
     if (!token) {
-      return sendJson(
-        res,
-        400,
-        { error: 'invalid_request', error_description: 'missing required parameter token' },
-        cors,
-      );
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'missing required parameter token' }, cors);
+      return undefined;
     }
+    return { form, cors, app, token };
+  }
+
+  async #introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = await this.#tokenRequest(req, res);
+    if (!request) return;
+    const { cors, app, token } = request;
     const publicClient = app.tokenEndpointAuthMethod === 'none';
     if (looksLikeJwt(token)) {
       try {
@@ -349,19 +359,9 @@ export class OidcFrontDoor {
   }
 
   async #revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const form = parseForm(await readBody(req));
-    const cors = corsHeaders(req);
-    const app = this.#authenticateClient(req, form);
-    if (typeof app === 'string') return sendJson(res, 401, { error: 'invalid_client', error_description: app }, cors);
-    const token = form.token;
-    if (!token) {
-      return sendJson(
-        res,
-        400,
-        { error: 'invalid_request', error_description: 'missing required parameter token' },
-        cors,
-      );
-    }
+    const request = await this.#tokenRequest(req, res);
+    if (!request) return;
+    const { cors, app, token } = request;
     if (looksLikeJwt(token)) {
       try {
         const claims = await this.options.tokens.verifyAccessToken(token);

@@ -12,6 +12,20 @@ import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import { AUTHING_MODULE_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
+/** The module's own services: provided and exported alike, so importers can inject any of them. */
+const SERVICES = [
+  AuthingClients,
+  AuthingAuthenticator,
+  AuthingRolesService,
+  AuthingAccessPolicy,
+  AuthingGuard,
+  AuthingRolesGuard,
+  AuthingStrategy,
+  AuthingLoginGuard,
+  AuthingLogout,
+  AuthingClientPipe,
+];
+
 /**
  * Authing for NestJS: the SDK clients as providers, hosted login (passport-openidconnect), bearer and
  * session guards, role checks and decorators.
@@ -29,34 +43,7 @@ import { AUTHING_MODULE_OPTIONS, AuthingConfigurableModule } from './authing.mod
  * })
  */
 @Module({
-  providers: [
-    ...clientProviders(AUTHING_MODULE_OPTIONS),
-    AuthingClients,
-    AuthingAuthenticator,
-    AuthingRolesService,
-    AuthingAccessPolicy,
-    AuthingGuard,
-    AuthingRolesGuard,
-    AuthingStrategy,
-    AuthingLoginGuard,
-    AuthingLogout,
-    AuthingClientPipe,
-  ],
-  exports: [
-    AUTHING_OPTIONS,
-    AUTHING_ROOT_CLIENT,
-    ManagementClient,
-    AuthenticationClient,
-    AuthingClients,
-    AuthingAuthenticator,
-    AuthingRolesService,
-    AuthingAccessPolicy,
-    AuthingGuard,
-    AuthingRolesGuard,
-    AuthingStrategy,
-    AuthingLoginGuard,
-    AuthingLogout,
-    AuthingClientPipe,
-  ],
+  providers: [...clientProviders(AUTHING_MODULE_OPTIONS), ...SERVICES],
+  exports: [AUTHING_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
 })
 export class AuthingModule extends AuthingConfigurableModule {}
