@@ -89,6 +89,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
         logoutRedirectUri: `${url}/`,
         ...emulator.accessKey,
         host: emulator.host,
+        scope: env.AUTHING_SCOPE || undefined,
       };
     }
 

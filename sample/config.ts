@@ -12,6 +12,8 @@ export interface SampleAuthingConfig {
   host?: string;
   /** The console's id_token signing algorithm, when it is HS256. */
   idTokenSigningAlg?: 'RS256' | 'HS256';
+  /** Scope asked at login (AUTHING_SCOPE); add `offline_access` to keep sessions past the access token. */
+  scope?: string;
 }
 
 /** True when the environment names a real Authing application (AUTHING_APP_ID is set). */
@@ -23,7 +25,8 @@ export function hasAuthingEnv(env: NodeJS.ProcessEnv): boolean {
 export function configFromEnv(env: NodeJS.ProcessEnv, origin: string): SampleAuthingConfig {
   const required = (name: string): string => {
     const value = env[name];
-    if (!value) throw new Error(`The sample needs ${name} when AUTHING_APP_ID is set (see docs/nest.md)`);
+    if (!value)
+      throw new Error(`The sample needs ${name} when AUTHING_APP_ID is set (see the README's NestJS section)`);
     return value;
   };
   return {
@@ -36,6 +39,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, origin: string): SampleAut
     accessKeySecret: env.AUTHING_ACCESS_KEY_SECRET || undefined,
     host: env.AUTHING_HOST || undefined,
     idTokenSigningAlg: env.AUTHING_ID_TOKEN_SIGNING_ALG === 'HS256' ? 'HS256' : undefined,
+    scope: env.AUTHING_SCOPE || undefined,
   };
 }
 
@@ -44,7 +48,7 @@ export function moduleOptions(config: SampleAuthingConfig): AuthingModuleOptions
   const hasManagement = Boolean(config.accessKeyId && config.accessKeySecret);
   return {
     ...config,
-    scope: 'openid profile email',
+    scope: config.scope ?? 'openid profile email',
     // Roles are looked up through the ManagementClient when there are credentials.
     roles: { source: hasManagement ? 'management' : 'token', cacheTtl: 30_000 },
     loginFailureRedirect: '/?login=failed',

@@ -1,10 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
-import { AuthingHttpError, AuthingNetworkError, AuthingTokenError, type IntrospectionResult } from '../../sdk/index.js';
+import {
+  AuthingHttpError,
+  AuthingNetworkError,
+  AuthingTokenError,
+  type IntrospectionResult,
+  type OidcTokenSet,
+} from '../../sdk/index.js';
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
 import type { ResolvedAuthingOptions } from '../options/validate-options.js';
-import { readLogin } from '../session/authing-session.js';
+import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
 import { createAuthingUser, type AuthingUser } from './authing-user.js';
 import { TtlCache, tokenKey } from './ttl-cache.js';
 
@@ -29,6 +35,7 @@ type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { ac
 export class AuthingAuthenticator {
   readonly #memo = Symbol('nestjs-authing:authentication');
   readonly #bearerResults = new WeakMap<object, AuthenticationResult>();
+  readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
   readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
   readonly #logger = new Logger('AuthingGuard');
 
@@ -98,7 +105,14 @@ export class AuthingAuthenticator {
       return { status: 'invalid', check: 'format', description: 'format: the token could not be read' };
     }
     if (token !== undefined && token !== '') return this.verifyBearer(token);
-    const login = readLogin(request, this.options.sessionKey);
+    let login = readLogin(request, this.options.sessionKey, Date.now(), { keepExpired: true });
+    if (login && login.expiresAt <= Date.now()) {
+      try {
+        login = await this.#renewLogin(request, login);
+      } catch (error) {
+        return this.#failure(error);
+      }
+    }
     if (login) {
       const user = createAuthingUser({
         claims: login.claims,
@@ -110,6 +124,49 @@ export class AuthingAuthenticator {
       return { status: 'authenticated', user };
     }
     return { status: 'anonymous' };
+  }
+
+  /**
+   * A session whose access token has expired lives on with its refresh token (the login asked for
+   * `offline_access`): new tokens replace the old in the session. Without one, or when Authing refuses
+   * it, the login ends. Concurrent requests of one session share one refresh, since Authing may rotate
+   * the refresh token and a second use of the old one would fail.
+   */
+  async #renewLogin(request: AuthingRequest, login: AuthingSessionRecord): Promise<AuthingSessionRecord | undefined> {
+    const key = this.options.sessionKey;
+    const session = sessionOf(request);
+    if (!login.refreshToken || !session) {
+      if (session) delete session[key];
+      return undefined;
+    }
+    const refreshToken = login.refreshToken;
+    let renewal = this.#renewals.get(refreshToken);
+    if (!renewal) {
+      renewal = this.#refresh(login).finally(() => this.#renewals.delete(refreshToken));
+      this.#renewals.set(refreshToken, renewal);
+    }
+    const renewed = await renewal;
+    if (renewed) session[key] = renewed;
+    else delete session[key];
+    return renewed;
+  }
+
+  async #refresh(login: AuthingSessionRecord): Promise<AuthingSessionRecord | undefined> {
+    const response = await this.root.getNewAccessTokenByRefreshToken(login.refreshToken!);
+    const tokens = response.data as Partial<OidcTokenSet> | undefined;
+    if (response.statusCode !== 200 || typeof tokens?.access_token !== 'string') {
+      if (response.statusCode >= 500 || response.statusCode === 429)
+        throw new IdentityServerRefused('token', response.statusCode);
+      return undefined; // refused (expired or revoked refresh token): log in again
+    }
+    const expiresIn = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : 3600;
+    return {
+      ...login,
+      accessToken: tokens.access_token,
+      idToken: typeof tokens.id_token === 'string' ? tokens.id_token : login.idToken,
+      refreshToken: typeof tokens.refresh_token === 'string' ? tokens.refresh_token : login.refreshToken,
+      expiresAt: Date.now() + expiresIn * 1000,
+    };
   }
 
   async #verifyLocally(token: string): Promise<AuthenticationResult> {
@@ -149,7 +206,7 @@ export class AuthingAuthenticator {
     const data = response.data as Partial<IntrospectionResult> | undefined;
     if (response.statusCode !== 200 || typeof data !== 'object' || data === null) {
       // The server refused *us* (client authentication, configuration): not the caller's fault.
-      throw new IntrospectionRefused(response.statusCode);
+      throw new IdentityServerRefused('introspection', response.statusCode);
     }
     if (data.active !== true) return { active: false };
     if (typeof data.exp === 'number' && data.exp * 1000 <= Date.now()) return { active: false };
@@ -167,7 +224,7 @@ export class AuthingAuthenticator {
     if (
       error instanceof AuthingNetworkError ||
       error instanceof AuthingHttpError ||
-      error instanceof IntrospectionRefused
+      error instanceof IdentityServerRefused
     ) {
       // AuthingTimeoutError is an AuthingNetworkError. Messages carry no token or query string.
       this.#logger.warn(`Identity server unavailable: ${error.message}`);
@@ -178,9 +235,10 @@ export class AuthingAuthenticator {
 }
 
 /** Not the server's message: a misbehaving server may echo the request (token, client secret) in it. */
-class IntrospectionRefused extends Error {
-  constructor(statusCode: number) {
-    super(`the introspection endpoint answered ${statusCode}`);
+/** Authing refused the module itself (client authentication, rate limit, a 5xx): not the caller's fault. */
+class IdentityServerRefused extends Error {
+  constructor(endpoint: string, statusCode: number) {
+    super(`the ${endpoint} endpoint answered ${statusCode}`);
   }
 }
 

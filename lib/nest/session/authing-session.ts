@@ -9,7 +9,7 @@ export interface AuthingSessionRecord {
   accessToken: string;
   idToken?: string;
   refreshToken?: string;
-  /** When the access token expires (ms since the epoch); the login ends then. */
+  /** When the access token expires (ms since the epoch); then the refresh token renews it, or the login ends. */
   expiresAt: number;
 }
 
@@ -37,13 +37,25 @@ export function sessionOf(request: AuthingRequest): AuthingSessionLike | undefin
   return typeof session === 'object' && session !== null ? (session as AuthingSessionLike) : undefined;
 }
 
-/** The login kept in the session, or undefined (none, malformed, or expired: an expired one is removed). */
-export function readLogin(request: AuthingRequest, key: string, now = Date.now()): AuthingSessionRecord | undefined {
+/**
+ * The login kept in the session, or undefined (none, malformed, or expired: an expired one is removed,
+ * unless `keepExpired` asks for it so that its refresh token can renew it).
+ */
+export function readLogin(
+  request: AuthingRequest,
+  key: string,
+  now = Date.now(),
+  options: { keepExpired?: boolean } = {},
+): AuthingSessionRecord | undefined {
   const session = sessionOf(request);
   const record = session?.[key] as Partial<AuthingSessionRecord> | undefined;
   if (!record || typeof record !== 'object') return undefined;
   if (record.v !== 1 || typeof record.accessToken !== 'string' || typeof record.claims !== 'object') return undefined;
-  if (typeof record.expiresAt !== 'number' || record.expiresAt <= now) {
+  if (typeof record.expiresAt !== 'number') {
+    delete session![key];
+    return undefined;
+  }
+  if (record.expiresAt <= now && !options.keepExpired) {
     delete session![key];
     return undefined;
   }

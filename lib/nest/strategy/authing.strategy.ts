@@ -109,10 +109,16 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
     super.authenticate(req, authenticateOptions);
   }
 
-  /** Extra authorize parameters: the PKCE challenge of this login. */
+  /** Extra authorize parameters: the PKCE challenge of this login, and consent for offline access. */
   override authorizationParams(options: Record<string | symbol, unknown> = {}): object {
+    const params: Record<string, string> = {};
     const challenge = options[PKCE_CHALLENGE];
-    return typeof challenge === 'string' ? { code_challenge: challenge, code_challenge_method: 'S256' } : {};
+    if (typeof challenge === 'string')
+      Object.assign(params, { code_challenge: challenge, code_challenge_method: 'S256' });
+    // OpenID Connect issues a refresh token for offline_access only with prompt=consent; Authing's
+    // SDKs ask for it the same way.
+    if (this.options.scope.split(/\s+/).includes('offline_access')) params.prompt = 'consent';
+    return params;
   }
 
   /**
