@@ -14,7 +14,7 @@ import { isManagementConfigured } from './unconfigured-management-client.js';
  */
 @Injectable()
 export class AuthingClients implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #perRequest = new WeakMap<object, AuthenticationClient>();
+  readonly #perRequest = Symbol('nestjs-authing:client');
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
 
@@ -37,16 +37,19 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * The end user's client for this request, carrying their access token (the authenticated user's,
-   * else the bearer header's, else the session's). Created once per request (memoised) and cheap: it
+   * else the bearer header's, else the session's). Created once per request (memoised on it) and cheap: it
    * shares the root's connection pool and caches.
    */
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);
     if (!http) return this.root.withAccessToken(undefined);
-    let client = this.#perRequest.get(http);
+    // Memoised on the request under this instance's symbol: a WeakMap entry per request would be an
+    // ephemeron for the garbage collector to trace, a cost that showed under load.
+    const holder = http as unknown as Record<symbol, AuthenticationClient | undefined>;
+    let client = holder[this.#perRequest];
     if (!client) {
       client = this.root.withAccessToken(this.accessTokenOf(http));
-      this.#perRequest.set(http, client);
+      holder[this.#perRequest] = client;
     }
     return client;
   }
