@@ -10,8 +10,11 @@ import {
   Injectable,
   Module,
   UseGuards,
+  createParamDecorator,
   type CanActivate,
+  type ExecutionContext,
   type INestApplication,
+  type PipeTransform,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
@@ -28,6 +31,17 @@ export interface BenchAppConfig {
 }
 
 const PAYLOAD = { ok: true };
+
+/** A parameter decorator with an injectable pipe that does nothing: Nest's own cost for that shape. */
+@Injectable()
+class NoopPipe implements PipeTransform<unknown, unknown> {
+  transform(value: unknown): unknown {
+    return value;
+  }
+}
+const RequestParam = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  context.switchToHttp().getRequest<unknown>(),
+);
 
 /** The cheapest possible guard: what Nest's guard machinery alone costs a route. */
 @Injectable()
@@ -60,6 +74,11 @@ class OpenController {
   @UseGuards(AuthGuard('jwt'))
   passportJwt(): object {
     return PAYLOAD;
+  }
+
+  @Get('noop-pipe')
+  noopPipe(@RequestParam(undefined, NoopPipe) request: object): object {
+    return { ok: request !== undefined };
   }
 
   @Get('client-decorator')
