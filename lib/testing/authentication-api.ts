@@ -125,6 +125,20 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
   const issue = (user: UserRecord, app: AppRecord, scope: string) =>
     tokens.issue(user, app, scope, { refreshToken: (s) => deps.createRefreshToken(app, user.userId, s) });
 
+  /** The email or phone of a PASSCODE payload, once its one-time code is checked and used up. */
+  const consumePasscode = (args: Record<string, unknown>) => {
+    const payload = requireObject(args, 'passCodePayload');
+    const passCode = requireString(payload, 'passCode');
+    const email = optionalString(payload, 'email');
+    const phone = optionalString(payload, 'phone');
+    const target = email ?? phone;
+    if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
+    if (!passcodes.consume(target, passCode)) {
+      throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
+    }
+    return { email, phone, target };
+  };
+
   route('POST', 'signin', async (args, headers) => {
     const connection = requireString(args, 'connection');
     const app = authenticateApp(args, headers);
@@ -147,15 +161,7 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
         throw new ApiError(400, API_CODES.BAD_PASSWORD, 'Incorrect account or password');
       }
     } else if (connection === 'PASSCODE') {
-      const payload = requireObject(args, 'passCodePayload');
-      const passCode = requireString(payload, 'passCode');
-      const email = optionalString(payload, 'email');
-      const phone = optionalString(payload, 'phone');
-      const target = email ?? phone;
-      if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
-      if (!passcodes.consume(target, passCode)) {
-        throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
-      }
+      const { email, phone, target } = consumePasscode(args);
       user = store.findUser(target, email ? 'email' : 'phone');
       if (!user && optionalBoolean(options, 'autoRegister')) {
         user = store.createUser(
@@ -188,15 +194,7 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
       Object.assign(profile.profile, ids.profile);
       passwordHash = await hashPassword(password);
     } else if (connection === 'PASSCODE') {
-      const payload = requireObject(args, 'passCodePayload');
-      const passCode = requireString(payload, 'passCode');
-      const email = optionalString(payload, 'email');
-      const phone = optionalString(payload, 'phone');
-      const target = email ?? phone;
-      if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
-      if (!passcodes.consume(target, passCode)) {
-        throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
-      }
+      const { email, phone } = consumePasscode(args);
       Object.assign(profile.profile, validateProfile({ email, phone }).profile);
       if (email) profile.emailVerified = true;
       else profile.phoneVerified = true;
