@@ -3,7 +3,14 @@ import { AuthingEmulator } from '../../lib/testing/index.js';
 import { ConfigService } from '@nestjs/config';
 import { AUTHING_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient, hiddenInputs, isRedirect } from '../support/cookie-client.js';
+import {
+  completeEmulatorLogin,
+  CookieClient,
+  loginUntilCallback,
+  hiddenInputs,
+  isRedirect,
+} from '../support/cookie-client.js';
+import { authingEnvOf } from '../support/authing-env.js';
 
 const ADMIN = { email: 'ada@example.com', password: 'Adm1n-pass!', name: 'Ada Admin' };
 const USER = { email: 'bob@example.com', password: 'B0b-pass!', name: 'Bob User' };
@@ -130,16 +137,7 @@ describe('sample app on the emulator', () => {
     const client = new CookieClient();
     await client.request(`${sample.url}/login`);
     const before = client.find('authing.sid')!.value;
-    const { callback } = await (async () => {
-      const start = await client.request(`${sample.url}/login`);
-      const url = await completeEmulatorLogin(
-        client,
-        start.headers.get('location')!,
-        { account: USER.email, password: USER.password },
-        (u) => u.startsWith(sample.url),
-      );
-      return { callback: await client.request(url) };
-    })();
+    const callback = await client.request(await loginUntilCallback(client, sample.url, USER));
     expect(callback.status).toBe(302);
     expect(client.find('authing.sid')!.value).not.toBe(before);
   });
@@ -264,14 +262,7 @@ describe('sample app on the emulator', () => {
   });
 
   test('with AUTHING_* variables the sample uses that application instead of its own emulator', async () => {
-    const env = {
-      AUTHING_APP_ID: emulator.app.appId,
-      AUTHING_APP_SECRET: emulator.app.appSecret,
-      AUTHING_APP_HOST: emulator.appHost,
-      AUTHING_ACCESS_KEY_ID: emulator.accessKey.accessKeyId,
-      AUTHING_ACCESS_KEY_SECRET: emulator.accessKey.accessKeySecret,
-      AUTHING_HOST: emulator.host,
-    };
+    const env = authingEnvOf(emulator);
     const fromEnv = await createSampleApp({ port: 0, env, logger: false });
     try {
       expect(fromEnv.emulator).toBeUndefined();

@@ -5,7 +5,7 @@
  */
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
+import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 
 const TOKEN_TTL_SECONDS = 2;
 const USER = { email: 'renew@example.com', password: 'Renew-passw0rd' };
@@ -34,14 +34,7 @@ async function sampleWithScope(scope: string): Promise<SampleApp> {
 
 async function login(sample: SampleApp): Promise<CookieClient> {
   const client = new CookieClient();
-  const start = await client.request(`${sample.url}/login`);
-  expect(start.status).toBe(302);
-  const callback = await completeEmulatorLogin(
-    client,
-    start.headers.get('location')!,
-    { account: USER.email, password: USER.password },
-    (url) => url.startsWith(sample.url),
-  );
+  const callback = await loginUntilCallback(client, sample.url, USER);
   expect((await client.request(callback)).status).toBe(302);
   return client;
 }

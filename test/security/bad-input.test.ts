@@ -21,7 +21,7 @@ import {
 } from '../../lib/index.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
+import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 import { SecurityHarness } from './support/harness.js';
 
 const APP_SECRET = 'app-secret-that-must-never-be-echoed';
@@ -50,13 +50,7 @@ beforeAll(async () => {
     env: { SESSION_SECRET: harness.secret('session secret', 'bad-input-session-secret-0123456789') },
   });
   const browser = new CookieClient();
-  const start = await browser.request(`${sample.url}/login`);
-  const callback = await completeEmulatorLogin(
-    browser,
-    start.headers.get('location')!,
-    { account: USER.email, password: USER.password },
-    (url) => url.startsWith(sample.url),
-  );
+  const callback = await loginUntilCallback(browser, sample.url, USER);
   expect((await browser.request(callback)).status).toBe(302);
   const value = browser.find('authing.sid')!.value;
   session = { cookie: `authing.sid=${value}`, value: harness.secret('session cookie', value) };

@@ -9,7 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import type { AuthingModuleOptions } from '../../lib/index.js';
 import { createSampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
+import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
+import { authingEnvOf } from '../support/authing-env.js';
 import { startProbeApp, type RunningApp } from './support/apps.js';
 import { FaultProxy, HTML_PAGE, type Fault } from './support/fault-proxy.js';
 import { ForgingEmulator } from './support/forge.js';
@@ -125,13 +126,7 @@ async function pendingCallback(app: RunningApp): Promise<{ browser: CookieClient
     redirectUris: [...new Set([...emulator.app.redirectUris, `${app.url}/callback`])],
   });
   const browser = new CookieClient();
-  const start = await browser.request(`${app.url}/login`);
-  const callback = await completeEmulatorLogin(
-    browser,
-    start.headers.get('location')!,
-    { account: ADMIN.email, password: ADMIN.password },
-    (url) => url.startsWith(app.url),
-  );
+  const callback = await loginUntilCallback(browser, app.url, ADMIN);
   harness.secret('authorization code', new URL(callback).searchParams.get('code') ?? undefined);
   return { browser, callback };
 }
@@ -276,12 +271,7 @@ describe('the sample application', () => {
         await createSampleApp({
           port: 0,
           env: {
-            AUTHING_APP_ID: emulator.app.appId,
-            AUTHING_APP_SECRET: emulator.app.appSecret,
-            AUTHING_APP_HOST: emulator.appHost,
-            AUTHING_ACCESS_KEY_ID: emulator.accessKey.accessKeyId,
-            AUTHING_ACCESS_KEY_SECRET: emulator.accessKey.accessKeySecret,
-            AUTHING_HOST: emulator.host,
+            ...authingEnvOf(emulator),
             SESSION_SECRET: harness.secret('session secret', 'sample-session-secret-for-faults'),
           },
           logger: harness.nestLogger,

@@ -11,7 +11,7 @@ import { AuthenticationClient, AuthingTokenError, checkReturnTo } from '../../li
 import { defaultExtractToken } from '../../lib/nest/context/request-context.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
+import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 import { APP_HOST, APP_ID, APP_SECRET, createTestKeys, type TestKeys } from '../nest/support/keys.js';
 import { SecurityHarness } from './support/harness.js';
 
@@ -45,13 +45,7 @@ beforeAll(async () => {
   harness.secret('emulator app secret', emulator.app.appSecret);
   sample = await createSampleApp({ port: 0, emulator, logger: harness.nestLogger });
   const browser = new CookieClient();
-  const start = await browser.request(`${sample.url}/login`);
-  const callback = await completeEmulatorLogin(
-    browser,
-    start.headers.get('location')!,
-    { account: USER.email, password: USER.password },
-    (url) => url.startsWith(sample.url),
-  );
+  const callback = await loginUntilCallback(browser, sample.url, USER);
   expect((await browser.request(callback)).status).toBe(302);
   genuineCookie = `authing.sid=${harness.secret('session cookie', browser.find('authing.sid')!.value)}`;
   bearer = harness.token('bearer token', (await emulator.issueTokens({ user: USER.email })).access_token);
@@ -418,13 +412,11 @@ describe('returnTo', () => {
     const browser = new CookieClient(); // keeps the emulator's SSO session: later logins skip the form
     await fc.assert(
       fc.asyncProperty(candidate, async (returnTo) => {
-        const start = await browser.request(`${sample.url}/login?returnTo=${encodeURIComponent(returnTo)}`);
-        expect(start.status).toBe(302);
-        const callback = await completeEmulatorLogin(
+        const callback = await loginUntilCallback(
           browser,
-          start.headers.get('location')!,
-          { account: USER.email, password: USER.password },
-          (url) => url.startsWith(sample.url),
+          sample.url,
+          USER,
+          `/login?returnTo=${encodeURIComponent(returnTo)}`,
         );
         const done = await browser.request(callback);
         expect(done.status).toBe(302);

@@ -25,7 +25,14 @@ import {
   type AuthingModuleOptions,
 } from '../../lib/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
-import { completeEmulatorLogin, CookieClient, formAction, isRedirect } from '../support/cookie-client.js';
+import {
+  completeEmulatorLogin,
+  CookieClient,
+  loginUntilCallback,
+  formAction,
+  isRedirect,
+} from '../support/cookie-client.js';
+import { authingEnvOf } from '../support/authing-env.js';
 import { startProbeApp, type RunningApp } from './support/apps.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { ForgingEmulator, TokenForge, tokenAttacks, type AttackContext } from './support/forge.js';
@@ -114,12 +121,7 @@ beforeAll(async () => {
   sample = await createSampleApp({
     port: 0,
     env: {
-      AUTHING_APP_ID: emulator.app.appId,
-      AUTHING_APP_SECRET: emulator.app.appSecret,
-      AUTHING_APP_HOST: emulator.appHost,
-      AUTHING_ACCESS_KEY_ID: emulator.accessKey.accessKeyId,
-      AUTHING_ACCESS_KEY_SECRET: emulator.accessKey.accessKeySecret,
-      AUTHING_HOST: emulator.host,
+      ...authingEnvOf(emulator),
       SESSION_SECRET,
     },
     // Nest's own console logger, every level but the route listing: its output goes to the captured
@@ -229,13 +231,7 @@ describe('logs', () => {
     expect(forged.headers.get('location')).toBe('/?login=failed&error=state');
 
     const victim = new CookieClient();
-    const begin = await victim.request(`${sample.url}/login`);
-    const callback = await completeEmulatorLogin(
-      victim,
-      begin.headers.get('location')!,
-      { account: READER.email, password: READER.password },
-      (u) => u.startsWith(sample.url),
-    );
+    const callback = await loginUntilCallback(victim, sample.url, READER);
     expect((await victim.request(callback)).status).toBe(302);
     const replay = await new CookieClient().request(callback);
     expect(replay.headers.get('location')).toBe('/?login=failed&error=state');
@@ -334,13 +330,7 @@ describe('logs', () => {
     const token = harness.token('introspected token', (await emulator.issueTokens({ user: ADMIN.email })).access_token);
     expect((await fetch(`${withRoles.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const browser = new CookieClient();
-    const start = await browser.request(`${sample.url}/login`);
-    const callback = await completeEmulatorLogin(
-      browser,
-      start.headers.get('location')!,
-      { account: READER.email, password: READER.password },
-      (u) => u.startsWith(sample.url),
-    );
+    const callback = await loginUntilCallback(browser, sample.url, READER);
 
     await proxy.set({ kind: 'echo', status: 400, as: 'json' });
     const introspection = await fetch(`${introspecting.url}/me`, { headers: { authorization: `Bearer ${token}` } });

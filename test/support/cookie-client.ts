@@ -157,3 +157,25 @@ export async function completeEmulatorLogin(
   }
   throw new Error('the hosted login did not come back to the application');
 }
+
+/**
+ * An application's hosted login on the emulator, up to its callback: GET `<appUrl><loginPath>`, then
+ * the emulator's login (and consent) pages. Returns the callback URL, not yet requested, so a test
+ * can deliver, hold or replay it.
+ */
+export async function loginUntilCallback(
+  client: CookieClient,
+  appUrl: string,
+  account: { email: string; password: string },
+  loginPath = '/login',
+): Promise<string> {
+  const start = await client.request(`${appUrl}${loginPath}`);
+  if (!isRedirect(start.status)) throw new Error(`${loginPath} answered ${start.status}, not a redirect to Authing`);
+  await start.arrayBuffer();
+  return completeEmulatorLogin(
+    client,
+    start.headers.get('location')!,
+    { account: account.email, password: account.password },
+    (url) => url.startsWith(appUrl),
+  );
+}
