@@ -135,8 +135,8 @@ describe('ManagementClient transport', () => {
     });
 
     it('defaults to 10000 ms', () => {
-      expect(new HttpTransport('https://api.authing.cn', {}, '', 'host').timeout).toBe(10_000);
-      expect(new HttpTransport('https://api.authing.cn', { timeout: 1234 }, '', 'host').timeout).toBe(1234);
+      expect(new HttpTransport('https://api.authing.cn', {}, 'host').timeout).toBe(10_000);
+      expect(new HttpTransport('https://api.authing.cn', { timeout: 1234 }, 'host').timeout).toBe(1234);
     });
   });
 

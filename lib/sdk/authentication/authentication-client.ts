@@ -879,7 +879,7 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
     throw new AuthingArgumentError('serverJWKS', 'must be a JWKS object: { keys: [...] }');
   }
 
-  const transport = new HttpTransport(options.appHost, options, '', 'appHost');
+  const transport = new HttpTransport(options.appHost, options, 'appHost');
   const appHost = transport.baseUrl;
   const prefix = protocol === 'oauth' ? '/oauth' : '/oidc';
   const jwks = new JwksStore({

@@ -65,7 +65,7 @@ export class ManagementClient {
     this.#accessKeySecret = requireString(options.accessKeySecret, 'accessKeySecret');
     if (options.tenantId !== undefined) requireString(options.tenantId, 'tenantId');
     this.#tenantId = options.tenantId;
-    this.#transport = new HttpTransport(options.host ?? DEFAULT_MANAGEMENT_HOST, options, '', 'host');
+    this.#transport = new HttpTransport(options.host ?? DEFAULT_MANAGEMENT_HOST, options, 'host');
   }
 
   /** The API origin requests go to. */

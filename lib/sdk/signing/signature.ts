@@ -57,10 +57,3 @@ export function makeNonce(): string {
 export function authorizationHeader(accessKeyId: string, signature: string): string {
   return `authing ${accessKeyId}:${signature}`;
 }
-
-/** Header names the signature covers, for servers that verify it. */
-export const SIGNATURE_HEADERS = {
-  nonce: 'x-authing-signature-nonce',
-  method: 'x-authing-signature-method',
-  version: 'x-authing-signature-version',
-} as const;

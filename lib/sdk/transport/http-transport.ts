@@ -60,14 +60,14 @@ export class HttpTransport {
   // The resolved client, so the hot path does not await an already settled promise per request.
   private loaded: { fetch: typeof import('undici').fetch; dispatcher: Dispatcher } | undefined;
 
-  constructor(baseUrl: string, options: TransportOptions, optionPrefix: string, urlOption: string) {
+  constructor(baseUrl: string, options: TransportOptions, urlOption: string) {
     this.baseUrl = validateBaseUrl(baseUrl, urlOption);
-    this.timeout = validateTimeout(options.timeout, `${optionPrefix}timeout`);
-    this.lang = validateLang(options.lang, `${optionPrefix}lang`);
+    this.timeout = validateTimeout(options.timeout, 'timeout');
+    this.lang = validateLang(options.lang, 'lang');
     if (options.rejectUnauthorized !== undefined && typeof options.rejectUnauthorized !== 'boolean') {
-      throw new AuthingArgumentError(`${optionPrefix}rejectUnauthorized`, 'must be a boolean');
+      throw new AuthingArgumentError('rejectUnauthorized', 'must be a boolean');
     }
-    this.retry = validateRetry(options.retry, `${optionPrefix}retry`);
+    this.retry = validateRetry(options.retry, 'retry');
     this.rejectUnauthorized = options.rejectUnauthorized !== false;
   }
 
