@@ -1,14 +1,27 @@
-// Generates lib/sdk/catalogue/{management,authentication}.catalogue.ts from the API surface listed in
-// ../shared/reference/authing-endpoints.json. The official SDK fills some optional query flags with
+// Generates lib/sdk/catalogue/{management,authentication}.{catalogue,api}.ts from the API surface
+// listed in scripts/data/authing-endpoints.json (kept in the repository so that a fresh clone can
+// regenerate, and CI can check, the catalogue). The official SDK fills some optional query flags with
 // defaults (e.g. getUser sends userIdType=user_id); those default values are facts we must send too,
-// so they are read off the published SDK's source (values only) when it is installed.
+// so they are read off the published SDK's source (values only), a pinned devDependency.
+//
+//   node scripts/generate-catalogue.mjs            write the files (formatted with Prettier)
+//   node scripts/generate-catalogue.mjs --check    exit 1, naming them, when the files are not current
+//   --out DIR                                      another output folder (tests use it)
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const referencePath = process.argv[2] ?? join(root, '..', 'shared', 'reference', 'authing-endpoints.json');
-const surface = JSON.parse(readFileSync(referencePath, 'utf8'));
+const { values: flags } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'lib', 'sdk', 'catalogue') },
+    input: { type: 'string', default: join(root, 'scripts', 'data', 'authing-endpoints.json') },
+  },
+});
+const surface = JSON.parse(readFileSync(flags.input, 'utf8'));
 const officialSrc = join(root, 'node_modules', 'authing-node-sdk', 'src');
 
 function readDefaults(file) {
@@ -116,9 +129,23 @@ const targets = [
   ['management', 'ManagementClient.ts', 'MANAGEMENT_ENDPOINTS', 'Management'],
   ['authentication', 'AuthenticationClient.ts', 'AUTHENTICATION_ENDPOINTS', 'Authentication'],
 ];
+const prettierConfig = await prettier.resolveConfig(join(root, 'lib', 'sdk', 'catalogue', 'endpoint.ts'));
+const stale = [];
 for (const [side, file, constName, prefix] of targets) {
-  const dir = join(root, 'lib', 'sdk', 'catalogue');
-  writeFileSync(join(dir, `${side}.catalogue.ts`), render(side, surface[side], readDefaults(file), constName));
-  writeFileSync(join(dir, `${side}.api.ts`), renderApi(side, surface[side], prefix));
-  console.log(`${side}: ${surface[side].length} endpoints`);
+  const outputs = [
+    [`${side}.catalogue.ts`, render(side, surface[side], readDefaults(file), constName)],
+    [`${side}.api.ts`, renderApi(side, surface[side], prefix)],
+  ];
+  for (const [name, text] of outputs) {
+    const path = join(flags.out, name);
+    const formatted = await prettier.format(text, { ...prettierConfig, filepath: path });
+    if (!flags.check) writeFileSync(path, formatted);
+    else if (!existsSync(path) || readFileSync(path, 'utf8') !== formatted) stale.push(name);
+  }
+  if (!flags.check) console.log(`${side}: ${surface[side].length} endpoints`);
 }
+if (stale.length) {
+  console.error(`not current: ${stale.join(', ')} (run npm run generate)`);
+  process.exit(1);
+}
+if (flags.check) console.log('catalogue is current');
