@@ -888,7 +888,13 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
       ? undefined
       : async () => {
           const path = `${prefix}/.well-known/jwks.json`;
-          const response = await transport.send({ method: 'GET', path, headers: { accept: 'application/json' } });
+          // The key store rate-limits its fetches; a status the server answered is not retried on top.
+          const response = await transport.send({
+            method: 'GET',
+            path,
+            headers: { accept: 'application/json' },
+            retryOnStatus: false,
+          });
           const parsed = parseJson(response.text);
           if (response.status !== 200 || !parsed.ok) {
             throw httpError('GET', appHost + path, response, 'the JWKS endpoint did not answer a key set');
