@@ -160,6 +160,25 @@ const ID_TOKEN_FORGERIES: {
     forge: (c) => forge.signed({ ...c, aud: 'another-client' }),
   },
   {
+    // OpenID Connect Core 3.1.3.7 (issue #10.4): several audiences, and another client as the authorized party.
+    name: 'several audiences, azp naming the other one',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: 'another-client' }),
+  },
+  {
+    name: 'several audiences and no azp',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: undefined }),
+  },
+  {
+    name: 'our audience alone, but azp naming another client',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, azp: 'another-client' }),
+  },
+  {
     name: 'expired',
     check: 'expired',
     nest: 'login_failed',
@@ -288,6 +307,24 @@ describe('SDK: handleRedirectCallback refuses with a typed reason', () => {
     expect([denied.reason, denied.error]).toEqual(['authorization_error', 'access_denied']);
     const noCode = await refusal(sdk.handleRedirectCallback(`${SDK_REDIRECT}?state=${login.state}`, login as never));
     expect(noCode.reason).toBe('missing_code');
+  });
+
+  test('verifyIdToken: azp decides between several audiences (OpenID Connect Core 3.1.3.7)', async () => {
+    const appId = source.emulator.app.appId;
+    const sub = source.emulator.findUser(ALICE.email)!.userId;
+    const idToken = (extra: Record<string, unknown>) =>
+      forge.signed(forge.claims(sub, { scope: undefined, client_id: undefined, ...extra }));
+    await expect(
+      sdk.verifyIdToken(await idToken({ aud: [appId, 'another-client'], azp: appId })),
+    ).resolves.toMatchObject({ sub });
+    await expect(sdk.verifyIdToken(await idToken({ azp: appId }))).resolves.toMatchObject({ sub });
+    for (const extra of [
+      { aud: [appId, 'another-client'], azp: 'another-client' },
+      { aud: [appId, 'another-client'] },
+      { azp: 'another-client' },
+    ]) {
+      await expect(sdk.verifyIdToken(await idToken(extra))).rejects.toMatchObject({ check: 'azp' });
+    }
   });
 
   test.each(ID_TOKEN_FORGERIES.map((f) => [f.name, f] as const))(
