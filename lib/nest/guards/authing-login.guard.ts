@@ -10,7 +10,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import passport from 'passport';
-import { AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
+import { AuthingCallbackError, AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
 import type { AuthingUser } from '../auth/authing-user.js';
 import { checkReturnTo } from '../auth/return-to.js';
 import { AUTHING_OPTIONS } from '../constants.js';
@@ -78,6 +78,10 @@ export class AuthingLoginGuard implements CanActivate {
     const isCallback = query.code !== undefined || query.error !== undefined;
     if (!isCallback) {
       request[LOGIN_START] = { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
+    } else if (query.iss !== undefined && query.iss !== this.strategy.expectedIssuer) {
+      // RFC 9207: another identity server's answer (mix-up); refused before its code is redeemed.
+      const error = new AuthingCallbackError('issuer', 'the callback names another issuer (iss)');
+      this.handleRequest(error, false, undefined, context);
     }
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
     const outcome = await this.#runStrategy(request, response);
@@ -165,6 +169,9 @@ export function describeFailure(
   info: unknown,
   query: Record<string, unknown> | undefined,
 ): LoginFailure {
+  if (error instanceof AuthingCallbackError) {
+    return { code: error.reason, description: error.message, unavailable: false };
+  }
   if (error instanceof AuthingTokenError) {
     if (error.check === 'jwks_unavailable') {
       return { code: 'unavailable', description: 'the identity server could not be reached', unavailable: true };
