@@ -195,10 +195,37 @@ export class AuthingAuthenticator {
       if (typeof claims.sub !== 'string' || claims.sub === '') {
         return { status: 'invalid', check: 'claims', description: 'claims: the introspection answer has no sub' };
       }
+      const refused = this.#refuseIntrospected(claims);
+      if (refused) return refused;
       return { status: 'authenticated', user: createAuthingUser({ claims, via: 'bearer', accessToken: token }) };
     } catch (error) {
       return this.#failure(error);
     }
+  }
+
+  /**
+   * `active` only says the identity server knows the token. As in local mode, it must also be an
+   * access token (refresh tokens and id_tokens are never bearer credentials) issued to this
+   * application: its `aud` names us, or, without `aud`, its `client_id` is ours.
+   */
+  #refuseIntrospected(claims: IntrospectionResult): AuthenticationResult | undefined {
+    const type = typeof claims.token_type === 'string' ? claims.token_type : undefined;
+    if (type?.toLowerCase() !== 'bearer') {
+      const said = type === undefined ? 'no token_type' : `token_type "${type.slice(0, 32)}"`;
+      return { status: 'invalid', check: 'token_type', description: `token_type: not an access token (${said})` };
+    }
+    const aud = claims.aud;
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    const appId = this.options.appId;
+    const ours = audiences.length > 0 ? audiences.includes(appId) : claims.client_id === appId;
+    if (!ours) {
+      return {
+        status: 'invalid',
+        check: 'audience',
+        description: 'audience: the token was not issued to this application',
+      };
+    }
+    return undefined;
   }
 
   async #askIntrospection(token: string): Promise<IntrospectionOutcome> {

@@ -123,9 +123,12 @@ export interface IntrospectionResult {
   active: boolean;
   sub?: string;
   client_id?: string;
+  /** The audience(s) of the token; for Authing's access tokens, the application id. */
+  aud?: string | string[];
   scope?: string;
   exp?: number;
   iat?: number;
+  /** `Bearer` for access tokens; refresh tokens say otherwise (`refresh_token`). */
   token_type?: string;
   [claim: string]: unknown;
 }
