@@ -194,14 +194,12 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   const maxPendingLogins =
     input.maxPendingLogins === undefined ? 5 : positiveInt(input.maxPendingLogins, 'maxPendingLogins');
 
-  const resolved: ResolvedAuthingOptions = {
-    client: { ...input, scope },
+  const settings: Omit<ResolvedAuthingOptions, 'client' | 'management'> = {
     appId,
     appHost,
     redirectUri,
     logoutRedirectUri,
     scope,
-    management,
     tokenValidation,
     introspectionCacheTtl,
     roles,
@@ -216,12 +214,39 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     maxPendingLogins,
     loginTimeout: nonNegative(input.loginTimeout, 'loginTimeout', 600_000),
   };
-  // The two properties holding secrets stay readable but out of logs and JSON.
-  for (const key of ['client', 'management'] as const) {
-    Object.defineProperty(resolved, key, { enumerable: false });
-  }
+  const resolved = Object.assign(new SecretOptions({ ...input, scope }, management), settings);
   return { resolved, unknown };
 }
+
+/**
+ * Holds the two option groups that carry secrets in private fields, readable through prototype
+ * getters: neither `JSON.stringify` nor `util.inspect(options, { showHidden: true })` reaches them
+ * (a non-enumerable property would still show with `showHidden`).
+ */
+class SecretOptions {
+  readonly #client: AuthingModuleOptions;
+  readonly #management: ResolvedAuthingOptions['management'];
+
+  constructor(client: AuthingModuleOptions, management: ResolvedAuthingOptions['management']) {
+    this.#client = client;
+    this.#management = management;
+  }
+
+  get client(): AuthingModuleOptions {
+    return this.#client;
+  }
+
+  get management(): ResolvedAuthingOptions['management'] {
+    return this.#management;
+  }
+
+  /** `showHidden` lists prototype getters and `getters: true` would call them: render the settings only. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: InspectFn): string {
+    return `ResolvedAuthingOptions ${inspect({ ...this }, options)}`;
+  }
+}
+
+type InspectFn = (value: unknown, options: object) => string;
 
 /** Rewrites an SDK argument error raised while building a client from the options. */
 export function toConfigurationError(error: unknown): unknown {
