@@ -10,6 +10,7 @@ import {
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
 import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
 import { createAuthingUser, type AuthingUser } from './authing-user.js';
 import { TtlCache, tokenKey } from './ttl-cache.js';
@@ -87,6 +88,18 @@ export class AuthingAuthenticator {
       this.#bearerResults.set(claims, result);
     }
     return result;
+  }
+
+  /**
+   * Why a request the session cookie authenticates must be refused as cross-site (CSRF), or
+   * undefined. Only unsafe methods are checked (`strict` checks any method: logout by GET); nothing
+   * is checked when the `csrf` option is off.
+   */
+  crossSiteRefusal(request: AuthingRequest, mode: OriginCheckMode = 'lenient'): string | undefined {
+    const csrf = this.options.csrf;
+    if (!csrf.enabled || (mode === 'lenient' && !isUnsafeMethod(request))) return undefined;
+    const ownOrigin = this.options.redirectUri ? new URL(this.options.redirectUri).origin : undefined;
+    return crossOriginReason(request, { allowedOrigins: csrf.allowedOrigins, ownOrigin }, mode);
   }
 
   /** Verifies a bearer access token as the guard would, without a request. */

@@ -64,6 +64,17 @@ export function forbidden(transport: AuthingTransport, message: string): Error {
   return new ForbiddenException(body);
 }
 
+/**
+ * 403: a session-authenticated request that did not come from the application's own origin (CSRF).
+ * Names the reason, so a legitimate caller knows to add its origin to `csrf.allowedOrigins`.
+ */
+export function crossSiteRefused(transport: AuthingTransport, reason: string): Error {
+  const body = { statusCode: 403, error: 'cross_site_request', message: `Cross-site request refused: ${reason}` };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  setRefusalHeaders(responseOf(transport));
+  return new ForbiddenException(body);
+}
+
 /** 503: the identity server was needed and could not be reached; never reported as a 401 or 500. */
 export function unavailable(transport: AuthingTransport, description: string): Error {
   const body = { statusCode: 503, error: 'Service Unavailable', message: `Authentication unavailable: ${description}` };
