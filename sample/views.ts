@@ -12,10 +12,15 @@ function layout(title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:640px;margin:48px auto;padding:0 16px;color:#1d2129}
-a.button{display:inline-block;padding:10px 20px;border-radius:4px;background:#215ae5;color:#fff;text-decoration:none}
+button.button{border:0;font:inherit;cursor:pointer}
+a.button,button.button{display:inline-block;padding:10px 20px;border-radius:4px;background:#215ae5;color:#fff;text-decoration:none}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{font-weight:600}code{background:#f2f3f5;padding:2px 4px}</style>
 </head><body>${body}</body></html>`;
 }
+
+// Logging out changes state: a POST (with the same-origin check), never a link another site could follow.
+const logoutForm =
+  '<form method="post" action="/logout"><button class="button" id="logout" type="submit">Log out</button></form>';
 
 export function homePage(user: AuthingUser | undefined, loginFailed: boolean): string {
   const failed = loginFailed ? '<p id="login-failed" role="alert">The login failed; please try again.</p>' : '';
@@ -32,7 +37,8 @@ export function homePage(user: AuthingUser | undefined, loginFailed: boolean): s
     'nestjs-authing sample',
     `<h1>nestjs-authing sample</h1>
 <p>Logged in as <strong id="user-name">${e(user.name ?? user.email ?? user.sub)}</strong>.</p>
-<p><a href="/profile">Profile</a> · <a id="logout" href="/logout">Log out</a></p>`,
+<p><a href="/profile">Profile</a></p>
+${logoutForm}`,
   );
 }
 
@@ -46,6 +52,7 @@ export function profilePage(user: AuthingUser, roles: string[]): string {
 <dt>User id</dt><dd id="profile-sub">${e(user.sub)}</dd>
 <dt>Roles</dt><dd id="profile-roles">${e(roles.join(', '))}</dd>
 </dl>
-<p><a href="/">Home</a> · <a class="button" id="logout" href="/logout">Log out</a></p>`,
+<p><a href="/">Home</a></p>
+${logoutForm}`,
   );
 }

@@ -71,6 +71,13 @@ describe('options are validated at start-up, naming the option', () => {
       /origin only/,
     ],
     ['defaultReturnTo off-site', { ...BASE, defaultReturnTo: '//evil.com' }, 'defaultReturnTo', /path of this site/],
+    ['csrf as true', { ...BASE, csrf: true }, 'csrf', /false or \{ allowedOrigins/],
+    [
+      'csrf.allowedOrigins with a path',
+      { ...BASE, csrf: { allowedOrigins: ['https://app.example.com/x'] } },
+      'csrf.allowedOrigins[0]',
+      /origin only/,
+    ],
     ['scope without openid', { ...BASE, scope: 'profile email' }, 'scope', /must contain "openid"/],
     ['negative cache TTL', { ...BASE, introspectionCacheTtl: -1 }, 'introspectionCacheTtl', /number ≥ 0/],
     ['timeout as a string (SDK check)', { ...BASE, timeout: '5000' }, 'timeout', /timeout/],

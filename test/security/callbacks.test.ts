@@ -160,6 +160,25 @@ const ID_TOKEN_FORGERIES: {
     forge: (c) => forge.signed({ ...c, aud: 'another-client' }),
   },
   {
+    // OpenID Connect Core 3.1.3.7 (issue #10.4): several audiences, and another client as the authorized party.
+    name: 'several audiences, azp naming the other one',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: 'another-client' }),
+  },
+  {
+    name: 'several audiences and no azp',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: undefined }),
+  },
+  {
+    name: 'our audience alone, but azp naming another client',
+    check: 'azp',
+    nest: 'login_failed',
+    forge: (c) => forge.signed({ ...c, azp: 'another-client' }),
+  },
+  {
     name: 'expired',
     check: 'expired',
     nest: 'login_failed',
@@ -227,6 +246,27 @@ describe('SDK: handleRedirectCallback refuses with a typed reason', () => {
     expect(proxy.countFor(TOKEN_PATH)).toBe(0);
   });
 
+  test('RFC 9207: a callback naming another issuer is refused before the code is redeemed', async () => {
+    const login = sdk.buildAuthorizeUrl();
+    const callback = await atProvider(login.url, ALICE, isApp);
+    expect(new URL(callback).searchParams.get('iss')).toBe(source.emulator.issuer); // the provider sends it
+    proxy.resetCounts();
+    for (const iss of ['https://evil.example/oidc', `${source.emulator.issuer}/`, '']) {
+      const error = await refusal(sdk.handleRedirectCallback(withParam(callback, 'iss', iss), login as never));
+      expect(error.reason).toBe('issuer');
+      const asParams = Object.fromEntries(new URL(withParam(callback, 'iss', iss)).searchParams);
+      expect((await refusal(sdk.handleRedirectCallback(asParams, login as never))).reason).toBe('issuer');
+    }
+    // An error answer from another issuer is not believed either.
+    const mixedUp = `${SDK_REDIRECT}?error=access_denied&state=${login.state}&iss=https%3A%2F%2Fevil.example`;
+    expect((await refusal(sdk.handleRedirectCallback(mixedUp, login as never))).reason).toBe('issuer');
+    expect(proxy.countFor(TOKEN_PATH)).toBe(0);
+    // The genuine callback, iss included, still completes.
+    const done = await sdk.handleRedirectCallback(callback, login as never);
+    harness.token('access token', done.tokens.access_token);
+    expect(done.claims.email).toBe(ALICE.email);
+  });
+
   test('the callback of another login (a state replayed across logins)', async () => {
     const first = sdk.buildAuthorizeUrl();
     const second = sdk.buildAuthorizeUrl();
@@ -290,6 +330,24 @@ describe('SDK: handleRedirectCallback refuses with a typed reason', () => {
     expect(noCode.reason).toBe('missing_code');
   });
 
+  test('verifyIdToken: azp decides between several audiences (OpenID Connect Core 3.1.3.7)', async () => {
+    const appId = source.emulator.app.appId;
+    const sub = source.emulator.findUser(ALICE.email)!.userId;
+    const idToken = (extra: Record<string, unknown>) =>
+      forge.signed(forge.claims(sub, { scope: undefined, client_id: undefined, ...extra }));
+    await expect(
+      sdk.verifyIdToken(await idToken({ aud: [appId, 'another-client'], azp: appId })),
+    ).resolves.toMatchObject({ sub });
+    await expect(sdk.verifyIdToken(await idToken({ azp: appId }))).resolves.toMatchObject({ sub });
+    for (const extra of [
+      { aud: [appId, 'another-client'], azp: 'another-client' },
+      { aud: [appId, 'another-client'] },
+      { azp: 'another-client' },
+    ]) {
+      await expect(sdk.verifyIdToken(await idToken(extra))).rejects.toMatchObject({ check: 'azp' });
+    }
+  });
+
   test.each(ID_TOKEN_FORGERIES.map((f) => [f.name, f] as const))(
     'an id_token from the token endpoint: %s',
     async (_name, forgery) => {
@@ -347,6 +405,21 @@ describe('Nest login route (AuthingLoginGuard): 401 and no session', () => {
     });
     await expectNoSession(browser);
     expect(proxy.countFor(TOKEN_PATH)).toBe(0);
+  });
+
+  test('RFC 9207: a callback naming another issuer: 401 issuer, no session, the code is never redeemed', async () => {
+    const browser = new CookieClient();
+    const callback = await atProvider(await startLogin(browser), ALICE, isProbe(probe), browser);
+    expect(new URL(callback).searchParams.get('iss')).toBe(source.emulator.issuer);
+    proxy.resetCounts();
+    const forged = withParam(callback, 'iss', 'https://evil.example/oidc');
+    expect(await callbackStatus(browser, forged)).toEqual({ status: 401, error: 'issuer' });
+    await expectNoSession(browser);
+    expect(proxy.countFor(TOKEN_PATH)).toBe(0);
+    // The pending login was not consumed by the refused callback: the genuine one completes.
+    expect((await browser.request(callback)).status).toBe(302);
+    harness.secret('session cookie', browser.find('authing.sid')?.value);
+    expect((await browser.request(`${probe.url}/me`)).status).toBe(200);
   });
 
   test('a callback replayed by an attacker, and by the victim: 401, no new session', async () => {

@@ -217,7 +217,7 @@ describe('the application keeps serving when the identity server misbehaves', ()
       expect(attempts).toEqual({ warm: 0, [JWKS]: 1, [ROLES]: 1, [INTROSPECTION]: 1, [TOKEN]: 1 });
     }));
 
-  test('answering 429 with Retry-After: GETs retried within their bound, 503', () =>
+  test('answering 429 with Retry-After: GETs retried within their bound (the key set excepted), 503', () =>
     scenario(async (open) => {
       const fault: Fault = {
         kind: 'answer',
@@ -226,7 +226,8 @@ describe('the application keeps serving when the identity server misbehaves', ()
         headers: { 'retry-after': '1' },
       };
       const attempts = await underFault(fault, open, 2000);
-      expect(attempts).toEqual({ warm: 0, [JWKS]: GET_BOUND, [ROLES]: GET_BOUND, [INTROSPECTION]: 1, [TOKEN]: 1 });
+      // The key set is not retried on an answer: its store has its own back-off (issue #10.3).
+      expect(attempts).toEqual({ warm: 0, [JWKS]: 1, [ROLES]: GET_BOUND, [INTROSPECTION]: 1, [TOKEN]: 1 });
     }));
 
   test('answering an HTML page with 200 instead of JSON: 503', () =>
@@ -236,11 +237,11 @@ describe('the application keeps serving when the identity server misbehaves', ()
       expect(attempts).toEqual({ warm: 0, [JWKS]: 1, [ROLES]: 1, [INTROSPECTION]: 1, [TOKEN]: 1 });
     }));
 
-  test('a gateway answering 502 HTML: GETs retried within their bound, 503', () =>
+  test('a gateway answering 502 HTML: GETs retried within their bound (the key set excepted), 503', () =>
     scenario(async (open) => {
       const fault: Fault = { kind: 'answer', status: 502, body: HTML_PAGE, headers: { 'content-type': 'text/html' } };
       const attempts = await underFault(fault, open, 2000);
-      expect(attempts).toEqual({ warm: 0, [JWKS]: GET_BOUND, [ROLES]: GET_BOUND, [INTROSPECTION]: 1, [TOKEN]: 1 });
+      expect(attempts).toEqual({ warm: 0, [JWKS]: 1, [ROLES]: GET_BOUND, [INTROSPECTION]: 1, [TOKEN]: 1 });
     }));
 
   test('a stale key set is refreshed in the background at most once per interval while the server fails', () =>

@@ -203,7 +203,7 @@ describe('logs', () => {
     expect((await fetch(`${sample.url}/admin/users`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(
       200,
     );
-    const logout = await browser.request(`${sample.url}/logout`);
+    const logout = await browser.request(`${sample.url}/logout`, { method: 'POST', headers: { origin: sample.url } });
     const idTokenHint = new URL(logout.headers.get('location')!).searchParams.get('id_token_hint');
     harness.token('id_token of the session', idTokenHint ?? undefined);
     expect(idTokenHint).toMatch(/^ey/);

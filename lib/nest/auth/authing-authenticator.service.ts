@@ -10,6 +10,7 @@ import {
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
 import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
 import { createAuthingUser, type AuthingUser } from './authing-user.js';
 import { TtlCache, tokenKey } from './ttl-cache.js';
@@ -87,6 +88,18 @@ export class AuthingAuthenticator {
       this.#bearerResults.set(claims, result);
     }
     return result;
+  }
+
+  /**
+   * Why a request the session cookie authenticates must be refused as cross-site (CSRF), or
+   * undefined. Only unsafe methods are checked (`strict` checks any method: logout by GET); nothing
+   * is checked when the `csrf` option is off.
+   */
+  crossSiteRefusal(request: AuthingRequest, mode: OriginCheckMode = 'lenient'): string | undefined {
+    const csrf = this.options.csrf;
+    if (!csrf.enabled || (mode === 'lenient' && !isUnsafeMethod(request))) return undefined;
+    const ownOrigin = this.options.redirectUri ? new URL(this.options.redirectUri).origin : undefined;
+    return crossOriginReason(request, { allowedOrigins: csrf.allowedOrigins, ownOrigin }, mode);
   }
 
   /** Verifies a bearer access token as the guard would, without a request. */
@@ -195,10 +208,37 @@ export class AuthingAuthenticator {
       if (typeof claims.sub !== 'string' || claims.sub === '') {
         return { status: 'invalid', check: 'claims', description: 'claims: the introspection answer has no sub' };
       }
+      const refused = this.#refuseIntrospected(claims);
+      if (refused) return refused;
       return { status: 'authenticated', user: createAuthingUser({ claims, via: 'bearer', accessToken: token }) };
     } catch (error) {
       return this.#failure(error);
     }
+  }
+
+  /**
+   * `active` only says the identity server knows the token. As in local mode, it must also be an
+   * access token (refresh tokens and id_tokens are never bearer credentials) issued to this
+   * application: its `aud` names us, or, without `aud`, its `client_id` is ours.
+   */
+  #refuseIntrospected(claims: IntrospectionResult): AuthenticationResult | undefined {
+    const type = typeof claims.token_type === 'string' ? claims.token_type : undefined;
+    if (type?.toLowerCase() !== 'bearer') {
+      const said = type === undefined ? 'no token_type' : `token_type "${type.slice(0, 32)}"`;
+      return { status: 'invalid', check: 'token_type', description: `token_type: not an access token (${said})` };
+    }
+    const aud = claims.aud;
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    const appId = this.options.appId;
+    const ours = audiences.length > 0 ? audiences.includes(appId) : claims.client_id === appId;
+    if (!ours) {
+      return {
+        status: 'invalid',
+        check: 'audience',
+        description: 'audience: the token was not issued to this application',
+      };
+    }
+    return undefined;
   }
 
   async #askIntrospection(token: string): Promise<IntrospectionOutcome> {

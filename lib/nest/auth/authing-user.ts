@@ -1,9 +1,9 @@
 /**
  * The signed-in user as guards attach it to the request and `@CurrentUser()` hands it out.
  *
- * Immutable (frozen). `accessToken` and `idToken` are non-enumerable: they are readable, but `JSON.stringify(user)`, a
- * controller returning the user, and `console.log(user)` leave them out, so tokens do not leak into
- * responses or logs by accident.
+ * Immutable (frozen). `accessToken` and `idToken` are readable, but kept in private fields behind
+ * getters: `JSON.stringify(user)`, a controller returning the user, and `util.inspect(user)` (even
+ * with `showHidden`) leave them out, so tokens do not leak into responses or logs by accident.
  */
 export interface AuthingUser {
   /** The user id (`sub` claim). */
@@ -16,9 +16,9 @@ export interface AuthingUser {
   claims: Readonly<Record<string, unknown>>;
   /** How the request was authenticated. */
   via: 'bearer' | 'session';
-  /** The user's access token (non-enumerable). */
+  /** The user's access token (a getter over a private field). */
   readonly accessToken?: string;
-  /** The id_token of the login (session only; non-enumerable). */
+  /** The id_token of the login (session only; a getter over a private field). */
   readonly idToken?: string;
 }
 
@@ -31,19 +31,13 @@ export function createAuthingUser(input: {
   roles?: unknown;
 }): AuthingUser {
   const { claims } = input;
-  const user: AuthingUser = {
-    sub: String(claims.sub),
-    claims: Object.freeze({ ...claims }),
-    via: input.via,
-  };
+  const user: AuthingUser = new UserWithTokens(String(claims.sub), Object.freeze({ ...claims }), input.via, input);
   const email = firstString(claims.email);
   if (email) user.email = email;
   const name = firstString(claims.name, claims.nickname, claims.preferred_username, claims.username);
   if (name) user.name = name;
   const roles = roleCodes(input.roles ?? claims.roles);
   if (roles) user.roles = roles;
-  hide(user, 'accessToken', input.accessToken);
-  hide(user, 'idToken', input.idToken);
   // Frozen: one user object may serve every request that carries the same token.
   if (user.roles) Object.freeze(user.roles);
   return Object.freeze(user);
@@ -62,9 +56,41 @@ export function roleCodes(value: unknown): string[] | undefined {
   return codes;
 }
 
-function hide(user: AuthingUser, key: 'accessToken' | 'idToken', value: string | undefined): void {
-  if (value === undefined) return;
-  Object.defineProperty(user, key, { value, enumerable: false, writable: false, configurable: false });
+/** The user's data as own properties; the tokens in private fields, out of every rendering. */
+class UserWithTokens implements AuthingUser {
+  // Declared only: set by createAuthingUser when present, so absent ones are not own properties.
+  declare email?: string;
+  declare name?: string;
+  declare roles?: string[];
+  readonly #accessToken: string | undefined;
+  readonly #idToken: string | undefined;
+
+  constructor(
+    readonly sub: string,
+    readonly claims: Readonly<Record<string, unknown>>,
+    readonly via: 'bearer' | 'session',
+    tokens: { accessToken?: string; idToken?: string },
+  ) {
+    this.#accessToken = tokens.accessToken;
+    this.#idToken = tokens.idToken;
+  }
+
+  get accessToken(): string | undefined {
+    return this.#accessToken;
+  }
+
+  get idToken(): string | undefined {
+    return this.#idToken;
+  }
+
+  /** `showHidden` lists prototype getters and `getters: true` would call them: render the data only. */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return `AuthingUser ${inspect({ ...this }, options)}`;
+  }
 }
 
 function firstString(...values: unknown[]): string | undefined {

@@ -10,13 +10,14 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import passport from 'passport';
-import { AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
+import { AuthingCallbackError, AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
 import type { AuthingUser } from '../auth/authing-user.js';
 import { checkReturnTo } from '../auth/return-to.js';
 import { AUTHING_OPTIONS } from '../constants.js';
 import { attachUser, type AuthingRequest, type ResponseLike } from '../context/request-context.js';
 import { RETURN_TO } from '../decorators/param.decorators.js';
 import { AuthingConfigurationError, type ResolvedAuthingOptions } from '../options/validate-options.js';
+import { setRefusalHeaders } from './guard-errors.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
 import { AuthingStrategy, LOGIN_TOKENS, type LoginTokens } from '../strategy/authing.strategy.js';
 import { LOGIN_RESTORED, LOGIN_START, type LoginRequest } from '../strategy/login-state-store.js';
@@ -78,11 +79,15 @@ export class AuthingLoginGuard implements CanActivate {
     const isCallback = query.code !== undefined || query.error !== undefined;
     if (!isCallback) {
       request[LOGIN_START] = { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
+    } else if (query.iss !== undefined && query.iss !== this.strategy.expectedIssuer) {
+      // RFC 9207: another identity server's answer (mix-up); refused before its code is redeemed.
+      const error = new AuthingCallbackError('issuer', 'the callback names another issuer (iss)');
+      this.handleRequest(error, false, undefined, context);
     }
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
     const outcome = await this.#runStrategy(request, response);
     const user = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
-    await this.#startSession(request, user);
+    await this.#startSession(request, response, user);
     attachUser(request, user);
     request[RETURN_TO] =
       checkReturnTo(request[LOGIN_RESTORED]?.returnTo, this.options.allowedReturnTo) ?? this.options.defaultReturnTo;
@@ -106,17 +111,17 @@ export class AuthingLoginGuard implements CanActivate {
     const detail =
       failure.code === 'login_failed' && error instanceof Error ? ` [${error.name}: ${error.message}]` : '';
     this.logger.warn(`Login failed (${failure.code}): ${failure.description}${detail}`);
+    const response = context.switchToHttp().getResponse<ResponseLike>();
     if (this.options.loginFailureRedirect) {
-      const response = context.switchToHttp().getResponse<ResponseLike>();
       const target = appendQuery(this.options.loginFailureRedirect, 'error', failure.code);
-      if (!response.headersSent) response.setHeader('Location', target);
+      setRefusalHeaders(response, { Location: target });
       throw new HttpException({ statusCode: 302, message: 'Login failed', error: failure.code }, HttpStatus.FOUND);
     }
     if (failure.unavailable) {
-      const response = context.switchToHttp().getResponse<ResponseLike>();
-      if (!response.headersSent) response.setHeader('Retry-After', '5');
+      setRefusalHeaders(response, { 'Retry-After': '5' });
       throw new ServiceUnavailableException({ statusCode: 503, error: failure.code, message: failure.description });
     }
+    setRefusalHeaders(response);
     throw new UnauthorizedException({ statusCode: 401, error: failure.code, message: failure.description });
   }
 
@@ -143,10 +148,13 @@ export class AuthingLoginGuard implements CanActivate {
     });
   }
 
-  async #startSession(request: GuardRequest, user: AuthingUser): Promise<void> {
+  async #startSession(request: GuardRequest, response: ResponseLike, user: AuthingUser): Promise<void> {
     const tokens = request[LOGIN_TOKENS];
     const accessToken = tokens?.accessToken ?? user.accessToken;
-    if (!accessToken) throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
+    if (!accessToken) {
+      setRefusalHeaders(response);
+      throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
+    }
     await establishLogin(request as AuthingRequest, this.options.sessionKey, {
       v: 1,
       claims: tokens?.claims ?? { ...user.claims },
@@ -165,6 +173,9 @@ export function describeFailure(
   info: unknown,
   query: Record<string, unknown> | undefined,
 ): LoginFailure {
+  if (error instanceof AuthingCallbackError) {
+    return { code: error.reason, description: error.message, unavailable: false };
+  }
   if (error instanceof AuthingTokenError) {
     if (error.check === 'jwks_unavailable') {
       return { code: 'unavailable', description: 'the identity server could not be reached', unavailable: true };

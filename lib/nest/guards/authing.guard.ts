@@ -6,7 +6,14 @@ import { AuthingRolesService } from '../auth/authing-roles.service.js';
 import type { AuthingUser } from '../auth/authing-user.js';
 import { OPTIONAL_AUTH_KEY, PERMISSIONS_KEY, PUBLIC_KEY, ROLES_KEY } from '../constants.js';
 import { attachUser, attachedUser, resolveTransport, type AuthingTransport } from '../context/request-context.js';
-import { forbidden, loadWsException, unauthorized, unavailable, unsupportedContext } from './guard-errors.js';
+import {
+  crossSiteRefused,
+  forbidden,
+  loadWsException,
+  unauthorized,
+  unavailable,
+  unsupportedContext,
+} from './guard-errors.js';
 
 type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
 
@@ -61,6 +68,12 @@ export class AuthingAccessPolicy {
     if (already) return already;
     const result = await this.authenticator.authenticate(transport.request, { memoise: !perMessage });
     if (result.status === 'authenticated') {
+      // The session cookie travels with any request the browser makes, whoever made the page that
+      // caused it: an unsafe one must come from this application's origin (CSRF).
+      if (result.user.via === 'session' && !perMessage) {
+        const refusal = this.authenticator.crossSiteRefusal(transport.request);
+        if (refusal) throw crossSiteRefused(transport, refusal);
+      }
       attachUser(transport.carrier, result.user);
       return result.user;
     }

@@ -1,5 +1,5 @@
 import { ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import type { AuthingTransport } from '../context/request-context.js';
+import type { AuthingTransport, ResponseLike } from '../context/request-context.js';
 
 type WsExceptionClass = new (error: string | object) => Error;
 
@@ -21,6 +21,20 @@ export async function loadWsException(): Promise<WsExceptionClass | null> {
   return wsException;
 }
 
+/**
+ * Headers of every refusal the guards answer over HTTP: the JSON body must not be sniffed as
+ * something else (HTML) by a browser that is shown it.
+ */
+export function setRefusalHeaders(response: ResponseLike | undefined, extra: Record<string, string> = {}): void {
+  if (!response || response.headersSent) return;
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(extra)) response.setHeader(name, value);
+}
+
+function responseOf(transport: AuthingTransport): ResponseLike | undefined {
+  return transport.kind === 'http' || transport.kind === 'graphql' ? transport.response : undefined;
+}
+
 /** Characters allowed inside a quoted-string of an HTTP auth challenge, conservatively. */
 function quoted(text: string): string {
   return text.replace(/[^\x20-\x7e]|["\\]/g, '').slice(0, 200);
@@ -38,10 +52,7 @@ export function unauthorized(transport: AuthingTransport, refused?: { check: str
     ? { statusCode: 401, error: 'invalid_token', message: refused.description, check: refused.check }
     : { statusCode: 401, error: 'Unauthorized', message: 'Authentication required: send a bearer token or log in' };
   if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
-  if (transport.kind === 'http' || transport.kind === 'graphql') {
-    const response = transport.response;
-    if (response && !response.headersSent) response.setHeader('WWW-Authenticate', challenge);
-  }
+  setRefusalHeaders(responseOf(transport), { 'WWW-Authenticate': challenge });
   return new UnauthorizedException(body);
 }
 
@@ -49,6 +60,18 @@ export function unauthorized(transport: AuthingTransport, refused?: { check: str
 export function forbidden(transport: AuthingTransport, message: string): Error {
   const body = { statusCode: 403, error: 'Forbidden', message };
   if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  setRefusalHeaders(responseOf(transport));
+  return new ForbiddenException(body);
+}
+
+/**
+ * 403: a session-authenticated request that did not come from the application's own origin (CSRF).
+ * Names the reason, so a legitimate caller knows to add its origin to `csrf.allowedOrigins`.
+ */
+export function crossSiteRefused(transport: AuthingTransport, reason: string): Error {
+  const body = { statusCode: 403, error: 'cross_site_request', message: `Cross-site request refused: ${reason}` };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  setRefusalHeaders(responseOf(transport));
   return new ForbiddenException(body);
 }
 
@@ -56,13 +79,7 @@ export function forbidden(transport: AuthingTransport, message: string): Error {
 export function unavailable(transport: AuthingTransport, description: string): Error {
   const body = { statusCode: 503, error: 'Service Unavailable', message: `Authentication unavailable: ${description}` };
   if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
-  if (
-    (transport.kind === 'http' || transport.kind === 'graphql') &&
-    transport.response &&
-    !transport.response.headersSent
-  ) {
-    transport.response.setHeader('Retry-After', '5');
-  }
+  setRefusalHeaders(responseOf(transport), { 'Retry-After': '5' });
   return new ServiceUnavailableException(body);
 }
 

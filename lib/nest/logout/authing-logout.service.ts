@@ -1,9 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
+import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { attachUser, type AuthingRequest } from '../context/request-context.js';
+import { isUnsafeMethod } from '../csrf/request-origin.js';
+import { setRefusalHeaders } from '../guards/guard-errors.js';
 import type { ResolvedAuthingOptions } from '../options/validate-options.js';
 import { destroyLogin, sessionOf } from '../session/authing-session.js';
+import { logoutConfirmationPage } from './logout-confirmation.js';
 
 /** Options of {@link AuthingLogout}. */
 export interface AuthingLogoutOptions {
@@ -13,9 +17,13 @@ export interface AuthingLogoutOptions {
   state?: string;
 }
 
-/** What {@link AuthingLogout.logout} needs of the response. */
+/** What {@link AuthingLogout.logout} needs of the response (Express's and Node's have it all). */
 export interface RedirectingResponse {
   redirect(url: string): unknown;
+  /** With `end`: answers a GET that may come from another site with a confirmation page. */
+  setHeader?(name: string, value: string): unknown;
+  end?(body: string): unknown;
+  statusCode?: number;
 }
 
 /**
@@ -23,19 +31,30 @@ export interface RedirectingResponse {
  * the browser to Authing's end-session URL with the login's id_token as `id_token_hint`, so Authing
  * ends its own session too.
  *
+ * Logging out changes state, so another site must not be able to trigger it (issue #10.6): a POST
+ * must pass the same origin check as every session-authenticated write (`csrf` option), and a GET
+ * proceeds only when the browser shows it comes from this application; otherwise {@link logout}
+ * answers a small confirmation page whose button POSTs, and {@link endSession} refuses with 403.
+ *
  * @example
- * @Get('logout') logout(@Req() req: Request, @Res() res: Response) { return this.authingLogout.logout(req, res); }
- * // or: @Get('logout') @Redirect() async logout(@Req() req) { return { url: await this.authingLogout.endSession(req) }; }
+ * @Post('logout') logout(@Req() req: Request, @Res() res: Response) { return this.authingLogout.logout(req, res); }
+ * // links and old bookmarks: @Get('logout') with the same body shows the confirmation when needed
  */
 @Injectable()
 export class AuthingLogout {
   constructor(
     @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
+    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
   ) {}
 
-  /** Destroys the session and returns Authing's end-session URL for the browser. */
+  /**
+   * Destroys the session and returns Authing's end-session URL for the browser. Throws 403
+   * `cross_site_request` when the request may come from another site (see the class).
+   */
   async endSession(request: AuthingRequest, options: AuthingLogoutOptions = {}): Promise<string> {
+    const refusal = this.#crossSite(request);
+    if (refusal) throw refused(refusal, undefined);
     // Read even when the login has expired: Authing's own session may still be alive.
     const record = sessionOf(request)?.[this.options.sessionKey] as { idToken?: unknown } | undefined;
     const idToken = typeof record?.idToken === 'string' ? record.idToken : undefined;
@@ -44,13 +63,46 @@ export class AuthingLogout {
     return this.root.buildLogoutUrl({ idToken, redirectUri: options.redirectUri, state: options.state });
   }
 
-  /** {@link endSession}, then redirects the response there. */
+  /**
+   * {@link endSession}, then redirects the response there. A GET that does not show it comes from
+   * this application gets a confirmation page (its button POSTs to the same URL) and changes nothing.
+   */
   async logout(
     request: AuthingRequest,
     response: RedirectingResponse,
     options: AuthingLogoutOptions = {},
   ): Promise<void> {
+    const refusal = this.#crossSite(request);
+    if (refusal && !isUnsafeMethod(request) && response.setHeader && response.end) {
+      response.statusCode = 200;
+      response.setHeader('Content-Type', 'text/html; charset=utf-8');
+      response.setHeader('Cache-Control', 'no-store');
+      // The page holds a button that logs out: no other site may frame it and steer the click.
+      response.setHeader('X-Frame-Options', 'DENY');
+      response.setHeader(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      );
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+      response.end(logoutConfirmationPage());
+      return;
+    }
+    if (refusal) throw refused(refusal, response);
     const url = await this.endSession(request, options);
     response.redirect(url);
   }
+
+  /** Unsafe methods: the `csrf` check; a GET (or other safe method): positive proof of the same origin. */
+  #crossSite(request: AuthingRequest): string | undefined {
+    return this.authenticator.crossSiteRefusal(request, isUnsafeMethod(request) ? 'lenient' : 'strict');
+  }
+}
+
+function refused(reason: string, response: RedirectingResponse | undefined): Error {
+  if (response?.setHeader) setRefusalHeaders({ setHeader: (n, v) => response.setHeader!(n, v) });
+  return new ForbiddenException({
+    statusCode: 403,
+    error: 'cross_site_request',
+    message: `Cross-site logout refused: ${reason}`,
+  });
 }

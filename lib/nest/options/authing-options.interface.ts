@@ -60,6 +60,14 @@ export interface AuthingModuleOptions extends Omit<AuthenticationClientOptions, 
    * GraphQL, WebSocket handshake) and socket.io's `handshake.auth.token`. Return undefined when absent.
    */
   extractToken?: (request: AuthingRequest) => string | undefined;
+  /**
+   * Cross-site request forgery defence, on by default: a POST, PUT, PATCH or DELETE authenticated by
+   * the session cookie must come from this application's own origin (`Sec-Fetch-Site`, else
+   * `Origin`, else `Referer`), or from an origin listed in `allowedOrigins`; otherwise 403
+   * `cross_site_request`. Bearer-token requests are not checked (a browser does not add the token
+   * by itself). Logout uses the same check. `false` turns it off.
+   */
+  csrf?: false | { allowedOrigins?: string[] };
   /** Warms the JWKS at start-up so the first request does not wait; a failure only logs a warning. Default true. */
   loadSigningKeysOnStart?: boolean;
 

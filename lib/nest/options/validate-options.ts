@@ -31,6 +31,8 @@ export interface ResolvedAuthingOptions {
   roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined };
   extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
   loadSigningKeysOnStart: boolean;
+  /** Cross-site request checks of session-authenticated unsafe requests (and of logout). */
+  csrf: { enabled: boolean; allowedOrigins: readonly string[] };
   /** Allowed absolute origins for `returnTo`, normalised by `URL.origin`. */
   allowedReturnTo: readonly string[];
   defaultReturnTo: string;
@@ -85,6 +87,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'sessionKey',
   'maxPendingLogins',
   'loginTimeout',
+  'csrf',
 ]);
 
 /**
@@ -157,20 +160,8 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     throw new AuthingConfigurationError('extractToken', 'must be a function (request) => string | undefined');
   }
 
-  if (input.allowedReturnTo !== undefined && !Array.isArray(input.allowedReturnTo)) {
-    throw new AuthingConfigurationError(
-      'allowedReturnTo',
-      'must be an array of origins, e.g. ["https://app.example.com"]',
-    );
-  }
-  const allowedReturnTo = (input.allowedReturnTo ?? []).map((entry, index) => {
-    const name = `allowedReturnTo[${index}]`;
-    const url = new URL(absoluteUrl(entry, name));
-    if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-      throw new AuthingConfigurationError(name, `must be an origin only (scheme://host[:port]), e.g. "${url.origin}"`);
-    }
-    return url.origin;
-  });
+  const allowedReturnTo = originList(input.allowedReturnTo, 'allowedReturnTo');
+  const csrf = resolveCsrf(input.csrf);
   const defaultReturnTo =
     input.defaultReturnTo === undefined ? '/' : requiredString(input.defaultReturnTo, 'defaultReturnTo');
   if (!isLocalPath(defaultReturnTo) && !allowedReturnTo.includes(safeOrigin(defaultReturnTo) ?? '\0')) {
@@ -194,14 +185,13 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   const maxPendingLogins =
     input.maxPendingLogins === undefined ? 5 : positiveInt(input.maxPendingLogins, 'maxPendingLogins');
 
-  const resolved: ResolvedAuthingOptions = {
-    client: { ...input, scope },
+  const settings: Omit<ResolvedAuthingOptions, 'client' | 'management'> = {
+    csrf,
     appId,
     appHost,
     redirectUri,
     logoutRedirectUri,
     scope,
-    management,
     tokenValidation,
     introspectionCacheTtl,
     roles,
@@ -216,11 +206,62 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     maxPendingLogins,
     loginTimeout: nonNegative(input.loginTimeout, 'loginTimeout', 600_000),
   };
-  // The two properties holding secrets stay readable but out of logs and JSON.
-  for (const key of ['client', 'management'] as const) {
-    Object.defineProperty(resolved, key, { enumerable: false });
-  }
+  const resolved = Object.assign(new SecretOptions({ ...input, scope }, management), settings);
   return { resolved, unknown };
+}
+
+/**
+ * Holds the two option groups that carry secrets in private fields, readable through prototype
+ * getters: neither `JSON.stringify` nor `util.inspect(options, { showHidden: true })` reaches them
+ * (a non-enumerable property would still show with `showHidden`).
+ */
+class SecretOptions {
+  readonly #client: AuthingModuleOptions;
+  readonly #management: ResolvedAuthingOptions['management'];
+
+  constructor(client: AuthingModuleOptions, management: ResolvedAuthingOptions['management']) {
+    this.#client = client;
+    this.#management = management;
+  }
+
+  get client(): AuthingModuleOptions {
+    return this.#client;
+  }
+
+  get management(): ResolvedAuthingOptions['management'] {
+    return this.#management;
+  }
+
+  /** `showHidden` lists prototype getters and `getters: true` would call them: render the settings only. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: InspectFn): string {
+    return `ResolvedAuthingOptions ${inspect({ ...this }, options)}`;
+  }
+}
+
+type InspectFn = (value: unknown, options: object) => string;
+
+/** A list of origins (`scheme://host[:port]`), normalised by `URL.origin`. */
+function originList(value: unknown, option: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new AuthingConfigurationError(option, 'must be an array of origins, e.g. ["https://app.example.com"]');
+  }
+  return value.map((entry, index) => {
+    const name = `${option}[${index}]`;
+    const url = new URL(absoluteUrl(entry, name));
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      throw new AuthingConfigurationError(name, `must be an origin only (scheme://host[:port]), e.g. "${url.origin}"`);
+    }
+    return url.origin;
+  });
+}
+
+function resolveCsrf(value: AuthingModuleOptions['csrf']): ResolvedAuthingOptions['csrf'] {
+  if (value === false) return { enabled: false, allowedOrigins: [] };
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new AuthingConfigurationError('csrf', 'must be false or { allowedOrigins: ["https://app.example.com"] }');
+  }
+  return { enabled: true, allowedOrigins: originList(value?.allowedOrigins, 'csrf.allowedOrigins') };
 }
 
 /** Rewrites an SDK argument error raised while building a client from the options. */

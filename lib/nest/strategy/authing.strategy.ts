@@ -80,6 +80,11 @@ export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUT
       this.exchangeCode(undefined, code, params, callback);
   }
 
+  /** The issuer a login callback may name in its `iss` parameter (RFC 9207). */
+  get expectedIssuer(): string {
+    return this.root.issuer;
+  }
+
   /**
    * Starts (no `code` in the query) or completes a login. On start, creates the PKCE pair whose
    * verifier the state store keeps with this login.

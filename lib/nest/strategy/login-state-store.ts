@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
 import { AuthingSessionMissingError, pendingLogins, sessionOf, type PendingLogin } from '../session/authing-session.js';
 
 /** Set on the request by the strategy before the state is stored: what the login must remember. */
@@ -11,6 +11,9 @@ export type LoginRequest = AuthingRequest & {
   [LOGIN_START]?: { returnTo?: string; codeVerifier?: string };
   [LOGIN_RESTORED]?: PendingLogin;
 };
+
+/** How much longer than its pending login an anonymous session lives. */
+const PENDING_SESSION_GRACE_MS = 60_000;
 
 type StoreCallback = (error: Error | null, handle?: string) => void;
 type VerifyCallback = (error: Error | null, ctx?: false | { nonce?: string }, state?: unknown) => void;
@@ -40,6 +43,7 @@ export class AuthingLoginStore {
       returnTo: start.returnTo,
       createdAt: Date.now(),
     };
+    this.#expireWithPendingLogin(session);
     cb(null, handle);
   }
 
@@ -62,6 +66,21 @@ export class AuthingLoginStore {
     req[LOGIN_RESTORED] = entry;
     // passport-openidconnect checks the id_token's nonce against ctx.nonce; we verify it again, signed.
     cb(null, { nonce: entry.nonce }, { returnTo: entry.returnTo });
+  }
+
+  /**
+   * An anonymous visitor's session holds nothing but this pending login: it lives as long as the
+   * login may take (plus a minute), not the 8 hours of a logged-in session, or every anonymous
+   * `/login` would leave a long-lived session in the store. express-session derives the store's
+   * expiry from the cookie's; the login callback regenerates the session with the full lifetime.
+   */
+  #expireWithPendingLogin(session: AuthingSessionLike): void {
+    if (session[this.sessionKey] !== undefined) return; // logged in already: keep its lifetime
+    const cookie = (session as { cookie?: { maxAge?: number | null } }).cookie;
+    // A minute of grace, so that a late callback still finds the login and hears it took too long.
+    if (typeof cookie === 'object' && cookie !== null && 'maxAge' in cookie) {
+      cookie.maxAge = this.timeoutMs + PENDING_SESSION_GRACE_MS;
+    }
   }
 
   #prune(pending: Record<string, PendingLogin>): void {

@@ -123,9 +123,12 @@ export interface IntrospectionResult {
   active: boolean;
   sub?: string;
   client_id?: string;
+  /** The audience(s) of the token; for Authing's access tokens, the application id. */
+  aud?: string | string[];
   scope?: string;
   exp?: number;
   iat?: number;
+  /** `Bearer` for access tokens; refresh tokens say otherwise (`refresh_token`). */
   token_type?: string;
   [claim: string]: unknown;
 }
@@ -175,6 +178,8 @@ interface SharedCore {
   appId: string;
   appSecret: string | undefined;
   appHost: string;
+  /** `<appHost>/oidc` (or `/oauth`): the `iss` of tokens and of login callbacks (RFC 9207). */
+  issuer: string;
   redirectUri: string | undefined;
   logoutRedirectUri: string | undefined;
   scope: string;
@@ -236,6 +241,11 @@ export class AuthenticationClient {
 
   get protocol(): AuthingProtocol {
     return this.#core.protocol;
+  }
+
+  /** The issuer tokens and login callbacks must name: `<appHost>/oidc` (`/oauth` for OAuth). */
+  get issuer(): string {
+    return this.#core.issuer;
   }
 
   /** The end user's access token set by {@link setAccessToken}, if any. */
@@ -432,6 +442,11 @@ export class AuthenticationClient {
       throw new AuthingArgumentError('expected.state', 'the state generated for this login is required');
     }
     const params = callbackParams(callback);
+    // RFC 9207: a callback naming another issuer comes from a mix-up (another identity server's
+    // answer delivered here); checked first, before its error or code is believed.
+    if (params.iss !== undefined && params.iss !== this.#core.issuer) {
+      throw new AuthingCallbackError('issuer', 'the callback names another issuer (iss)');
+    }
     if (params.error) {
       throw new AuthingCallbackError(
         'authorization_error',
@@ -888,7 +903,13 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
       ? undefined
       : async () => {
           const path = `${prefix}/.well-known/jwks.json`;
-          const response = await transport.send({ method: 'GET', path, headers: { accept: 'application/json' } });
+          // The key store rate-limits its fetches; a status the server answered is not retried on top.
+          const response = await transport.send({
+            method: 'GET',
+            path,
+            headers: { accept: 'application/json' },
+            retryOnStatus: false,
+          });
           const parsed = parseJson(response.text);
           if (response.status !== 200 || !parsed.ok) {
             throw httpError('GET', appHost + path, response, 'the JWKS endpoint did not answer a key set');
@@ -898,8 +919,9 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
     refetchIntervalMs: refetch,
     maxAgeMs: maxAge,
   });
+  const issuer = `${appHost}${prefix}`;
   const verifier = new TokenVerifier({
-    issuer: `${appHost}${prefix}`,
+    issuer,
     audience: appId,
     jwks,
     appSecret: options.appSecret,
@@ -917,6 +939,7 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
     appId,
     appSecret: options.appSecret,
     appHost,
+    issuer,
     redirectUri: options.redirectUri,
     logoutRedirectUri: options.logoutRedirectUri,
     scope,
@@ -956,6 +979,7 @@ function callbackParams(callback: string | URL | Readonly<Record<string, unknown
   code?: string;
   state?: string;
   error?: string;
+  iss?: string;
 } {
   let get: (key: string) => unknown;
   if (typeof callback === 'string' || callback instanceof URL) {
@@ -975,7 +999,14 @@ function callbackParams(callback: string | URL | Readonly<Record<string, unknown
     const value = get(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  return { code: str('code'), state: str('state'), error: str('error') };
+  const iss = get('iss');
+  return {
+    code: str('code'),
+    state: str('state'),
+    error: str('error'),
+    // Present but empty or not a string still counts as present: it cannot equal the issuer.
+    iss: iss === undefined || iss === null ? undefined : String(iss),
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -3,7 +3,7 @@ import type { AuthingTokenError } from '../tokens/errors.js';
 
 /** Why a login callback was refused. */
 export type CallbackFailure =
-  'authorization_error' | 'state' | 'missing_code' | 'token_exchange' | 'id_token' | 'userinfo';
+  'issuer' | 'authorization_error' | 'state' | 'missing_code' | 'token_exchange' | 'id_token' | 'userinfo';
 
 /**
  * A login callback failed a check. `reason` says which; for `authorization_error` and

@@ -13,6 +13,8 @@ export interface TokenClaims {
 /** Claims of a verified id_token. */
 export interface IdTokenClaims extends TokenClaims {
   nonce?: string;
+  /** Authorized party: the client the id_token was issued to, when it differs or `aud` has several entries. */
+  azp?: string;
   auth_time?: number;
   at_hash?: string;
   name?: string | null;

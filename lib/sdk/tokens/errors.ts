@@ -12,6 +12,7 @@ export type TokenCheck =
   | 'signature'
   | 'issuer'
   | 'audience'
+  | 'azp'
   | 'expired'
   | 'not_yet_valid'
   | 'issued_at'

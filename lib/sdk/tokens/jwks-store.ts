@@ -7,7 +7,10 @@ export interface JwksStoreOptions {
   fetchKeys?: () => Promise<JsonWebKeySet>;
   /** Keys given offline; when set, nothing is ever fetched. */
   staticKeys?: JsonWebKeySet;
-  /** Minimum time between two fetches caused by unknown `kid`s, so bad tokens cannot hammer the server. */
+  /**
+   * Minimum time between two fetches, failed or successful, whatever caused them (no keys yet, an
+   * unknown `kid`, a stale set), so bad tokens or a failing server cannot make us hammer it.
+   */
   refetchIntervalMs: number;
   /** After this age the set is refreshed in the background, so a key withdrawn at the server is dropped. */
   maxAgeMs: number;
@@ -31,6 +34,7 @@ export class JwksStore {
   #fetchedAt = -Infinity;
   #lastAttemptAt = -Infinity;
   #inflight: Promise<void> | undefined;
+  #lastError: unknown;
   #generation = 0;
   readonly #options: JwksStoreOptions;
   readonly #now: () => number;
@@ -50,7 +54,13 @@ export class JwksStore {
 
   /** Finds the key for a token header, fetching the set when needed and allowed. */
   async keyFor(kid: string | undefined, alg: string): Promise<KeyObject> {
-    if (!this.#keys) await this.#refresh(true);
+    if (!this.#keys) {
+      // No keys yet (never loaded, or every fetch failed): a request joins a fetch in flight, or starts
+      // one if the interval allows; otherwise it is refused at once, so a flood of tokens while the
+      // server fails causes one fetch per interval, not one per token.
+      if (!this.#inflight && !this.#mayRefetch()) throw this.#unavailable(this.#lastError);
+      await this.#refresh(true);
+    }
     // In the background, and no more often than an unknown kid may cause: a failing server is not hammered.
     else if (this.#isStale() && this.#mayRefetch()) void this.#refresh(false).catch(() => undefined);
     let found = this.#find(kid, alg);
@@ -96,6 +106,10 @@ export class JwksStore {
       try {
         this.#install(await fetchKeys());
         this.#fetchedAt = this.#now();
+        this.#lastError = undefined;
+      } catch (error) {
+        this.#lastError = error;
+        throw error;
       } finally {
         this.#inflight = undefined;
       }
@@ -104,10 +118,15 @@ export class JwksStore {
       await this.#inflight;
     } catch (error) {
       // With keys in hand a failed refresh is not fatal: keep verifying with what we have.
-      if (mustSucceed && !this.#keys) {
-        throw new AuthingTokenError('jwks_unavailable', `the signing keys could not be fetched (${describe(error)})`);
-      }
+      if (mustSucceed && !this.#keys) throw this.#unavailable(error);
     }
+  }
+
+  #unavailable(error: unknown): AuthingTokenError {
+    const cause = error === undefined ? '' : ` (${describe(error)})`;
+    const retryIn = Math.max(0, this.#lastAttemptAt + this.#options.refetchIntervalMs - this.#now());
+    const next = this.#inflight ? '' : `; next attempt in ${Math.ceil(retryIn / 1000)} s`;
+    return new AuthingTokenError('jwks_unavailable', `the signing keys could not be fetched${cause}${next}`);
   }
 
   #install(set: JsonWebKeySet): void {

@@ -98,6 +98,7 @@ export class TokenVerifier {
   async verifyIdToken(token: string, options: VerifyIdTokenOptions = {}): Promise<IdTokenClaims> {
     this.#checkShape(token);
     const claims = await this.#verify<IdTokenClaims>(token, this.#options.idTokenSigningAlg);
+    this.#checkAuthorizedParty(claims);
     if (options.nonce !== undefined && claims.nonce !== options.nonce) {
       throw new AuthingTokenError('nonce', claims.nonce === undefined ? 'the id_token has no nonce' : 'nonce mismatch');
     }
@@ -107,6 +108,20 @@ export class TokenVerifier {
   /** Forgets every remembered token (e.g. after a logout-everywhere event). */
   clearCache(): void {
     this.#cache.clear();
+  }
+
+  /**
+   * OpenID Connect Core 3.1.3.7: an id_token for several audiences must name us as its authorized
+   * party (`azp`), and an `azp` naming another client means the token was issued to that client.
+   */
+  #checkAuthorizedParty(claims: IdTokenClaims): void {
+    const azp = claims.azp;
+    if (Array.isArray(claims.aud) && claims.aud.length > 1 && azp === undefined) {
+      throw new AuthingTokenError('azp', 'the id_token names several audiences but no authorized party (azp)');
+    }
+    if (azp !== undefined && azp !== this.#options.audience) {
+      throw new AuthingTokenError('azp', 'the id_token was issued to another party (azp)');
+    }
   }
 
   #checkShape(token: unknown): asserts token is string {

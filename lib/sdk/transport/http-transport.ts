@@ -35,6 +35,12 @@ export interface TransportRequest {
   attemptHeaders?: (headers: Record<string, string>) => void;
   /** Whether repeating the request is safe; defaults to true for GET, PUT and DELETE. */
   idempotent?: boolean;
+  /**
+   * Whether a 429/502/503/504 answer is retried (default true). False for callers with their own
+   * back-off (the JWKS store): the server answered that it is unwell, and retrying would multiply
+   * the load it asked us to shed. Connection failures are still retried.
+   */
+  retryOnStatus?: boolean;
 }
 
 export interface TransportResponse {
@@ -103,7 +109,7 @@ export class HttpTransport {
         }
         throw error;
       }
-      if (attempt < retries && RETRYABLE_STATUS.has(response.status)) {
+      if (attempt < retries && request.retryOnStatus !== false && RETRYABLE_STATUS.has(response.status)) {
         await sleep(backoffDelay(this.retry, attempt, response.headers.get('retry-after')));
         continue;
       }

@@ -6,7 +6,19 @@
 import 'reflect-metadata';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Redirect, UseGuards, type INestApplication, type LoggerService } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Redirect,
+  Req,
+  Res,
+  UseGuards,
+  type INestApplication,
+  type LoggerService,
+} from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import express from 'express';
@@ -14,6 +26,7 @@ import session from 'express-session';
 import {
   AuthingGuard,
   AuthingLoginGuard,
+  AuthingLogout,
   AuthingModule,
   AuthingReturnTo,
   authingSessionOptions,
@@ -25,10 +38,30 @@ import {
 
 @Controller()
 export class ProbeController {
+  constructor(@Inject(AuthingLogout) private readonly authingLogout: AuthingLogout) {}
+
   @Get('me')
   @UseGuards(AuthingGuard)
   me(@CurrentUser() user: AuthingUser) {
     return { sub: user.sub, email: user.email, via: user.via };
+  }
+
+  /** A state-changing route, for the cross-site request checks. */
+  @Post('me')
+  @HttpCode(200)
+  @UseGuards(AuthingGuard)
+  update(@CurrentUser() user: AuthingUser) {
+    return { sub: user.sub, via: user.via, updated: true };
+  }
+
+  @Post('logout')
+  logout(@Req() req: express.Request, @Res() res: express.Response) {
+    return this.authingLogout.logout(req, res);
+  }
+
+  @Get('logout')
+  logoutPage(@Req() req: express.Request, @Res() res: express.Response) {
+    return this.authingLogout.logout(req, res);
   }
 
   @Get('admin')
