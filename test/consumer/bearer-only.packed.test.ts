@@ -28,11 +28,8 @@ class ApiController {
 
 @Module({
   imports: [
-    AuthingModule.forRoot({
-      appId: process.env.AUTHING_APP_ID!,
-      appSecret: process.env.AUTHING_APP_SECRET!,
-      appHost: process.env.AUTHING_APP_HOST!,
-    }),
+    // Exactly what an API behind a single-page app needs: no secret, no redirect URI.
+    AuthingModule.forRoot({ appId: process.env.AUTHING_APP_ID!, appHost: process.env.AUTHING_APP_HOST! }),
   ],
   controllers: [ApiController],
 })

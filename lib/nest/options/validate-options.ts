@@ -134,6 +134,7 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   }
 
   const tokenValidation = oneOf(input.tokenValidation, 'tokenValidation', ['local', 'introspection'] as const, 'local');
+  requireSecretWhereConfigured(input, tokenValidation);
   const introspectionCacheTtl = nonNegative(input.introspectionCacheTtl, 'introspectionCacheTtl', 30_000);
 
   if (input.roles !== undefined && (typeof input.roles !== 'object' || input.roles === null)) {
@@ -221,6 +222,58 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     Object.defineProperty(resolved, key, { enumerable: false });
   }
   return { resolved, unknown };
+}
+
+/** The client-authentication options of the token, introspection and revocation endpoints. */
+export const AUTH_METHOD_OPTIONS = [
+  'tokenEndPointAuthMethod',
+  'introspectionEndPointAuthMethod',
+  'revocationEndPointAuthMethod',
+] as const;
+
+const SECRET_METHODS = new Set(['client_secret_post', 'client_secret_basic']);
+
+/**
+ * Without `appSecret` the module is a bearer-only API (or a public client): the secret is required
+ * at start-up only by what the options themselves say will be used; the hosted login asks for it
+ * when it is first used (see AuthingStrategy).
+ */
+function requireSecretWhereConfigured(input: AuthingModuleOptions, tokenValidation: AuthingTokenValidation): void {
+  if (input.appSecret !== undefined) return;
+  for (const option of AUTH_METHOD_OPTIONS) {
+    const method = input[option];
+    if (method !== undefined && SECRET_METHODS.has(method)) {
+      throw new AuthingConfigurationError(
+        'appSecret',
+        `is required: ${option} is '${method}', which authenticates with the app secret (set it to 'none' for a public client)`,
+      );
+    }
+  }
+  if (tokenValidation === 'introspection' && input.introspectionEndPointAuthMethod !== 'none') {
+    throw new AuthingConfigurationError(
+      'appSecret',
+      "is required by tokenValidation: 'introspection' (the introspection endpoint authenticates this app); " +
+        "for a public client set introspectionEndPointAuthMethod: 'none'",
+    );
+  }
+}
+
+/**
+ * The hosted login exchanges the code at the token endpoint: without `appSecret`, only a public client
+ * (`tokenEndPointAuthMethod: 'none'`) can. Throws {@link AuthingConfigurationError} naming what is missing.
+ */
+export function checkHostedLoginOptions(options: ResolvedAuthingOptions): string {
+  if (!options.redirectUri) {
+    throw new AuthingConfigurationError('redirectUri', 'is required for the hosted login (AuthingLoginGuard)');
+  }
+  if (options.client.appSecret === undefined && options.client.tokenEndPointAuthMethod !== 'none') {
+    throw new AuthingConfigurationError(
+      'appSecret',
+      'is required for the hosted login (AuthingLoginGuard): the code is exchanged at the token endpoint with ' +
+        "client_secret_post; for a public client (PKCE only), set tokenEndPointAuthMethod: 'none'",
+    );
+  }
+  return options.redirectUri;
 }
 
 /** Rewrites an SDK argument error raised while building a client from the options. */

@@ -1,7 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT, AUTHING_STRATEGY } from '../constants.js';
-import { AuthingConfigurationError, type ResolvedAuthingOptions } from '../options/validate-options.js';
+import {
+  AuthingConfigurationError,
+  checkHostedLoginOptions,
+  type ResolvedAuthingOptions,
+} from '../options/validate-options.js';
 import {
   AuthingOptionalDependencyError,
   loadHostedLoginDependencies,
@@ -33,7 +37,8 @@ export class AuthingStrategy implements OnModuleInit {
   ) {}
 
   /**
-   * The strategy, built once. Throws {@link AuthingConfigurationError} without `redirectUri`, and
+   * The strategy, built once. Throws `AuthingConfigurationError` without `redirectUri` (or without
+   * `appSecret` unless `tokenEndPointAuthMethod` is `'none'`), and
    * {@link AuthingOptionalDependencyError} when passport or passport-openidconnect is not installed.
    */
   load(): Promise<AuthingPassportStrategy> {
@@ -50,17 +55,16 @@ export class AuthingStrategy implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.options.redirectUri) return;
-    // Not installed: an app may set redirectUri for the SDK's own code exchange without the guard.
+    // Only a head start: an app may set redirectUri for its own code exchange without the guard (and
+    // without passport or the secret); the guard reports what is missing when it is used.
     await this.load().catch((error: unknown) => {
-      if (!(error instanceof AuthingOptionalDependencyError)) throw error;
+      if (!(error instanceof AuthingOptionalDependencyError) && !(error instanceof AuthingConfigurationError))
+        throw error;
     });
   }
 
   async #build(): Promise<AuthingPassportStrategy> {
-    const redirectUri = this.options.redirectUri;
-    if (!redirectUri) {
-      throw new AuthingConfigurationError('redirectUri', 'is required for the hosted login (AuthingLoginGuard)');
-    }
+    const redirectUri = checkHostedLoginOptions(this.options);
     const deps = await loadHostedLoginDependencies();
     const strategy = createOidcLoginStrategy(deps, this.options, this.root, redirectUri);
     deps.passport.use(AUTHING_STRATEGY, strategy);
