@@ -175,7 +175,7 @@ describe('hosted login', () => {
       response_type: 'code',
       client_id: APP_ID,
       redirect_uri: `${APP_ORIGIN}/callback`,
-      scope: 'openid profile email',
+      scope: 'openid profile email roles',
       nonce: expect.stringMatching(/^[\w+/]{20}$/),
       state: expect.stringMatching(/^[\w-]{32}$/),
       code_challenge: expect.stringMatching(/^[\w-]{43}$/),

@@ -28,7 +28,7 @@ export interface ResolvedAuthingOptions {
   management: { accessKeyId: string; accessKeySecret: string; host?: string; tenantId?: string } | undefined;
   tokenValidation: AuthingTokenValidation;
   introspectionCacheTtl: number;
-  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined };
+  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined; scopesAsPermissions: boolean };
   extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
   loadSigningKeysOnStart: boolean;
   /** Allowed absolute origins for `returnTo`, normalised by `URL.origin`. */
@@ -109,10 +109,6 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   const redirectUri = input.redirectUri === undefined ? undefined : absoluteUrl(input.redirectUri, 'redirectUri');
   const logoutRedirectUri =
     input.logoutRedirectUri === undefined ? undefined : absoluteUrl(input.logoutRedirectUri, 'logoutRedirectUri');
-  const scope = input.scope === undefined ? 'openid profile email' : requiredString(input.scope, 'scope');
-  if (!scope.split(/\s+/).includes('openid')) {
-    throw new AuthingConfigurationError('scope', 'must contain "openid" (hosted login needs an id_token)');
-  }
 
   // Management credentials: both or neither.
   const hasId = input.accessKeyId !== undefined && input.accessKeyId !== '';
@@ -140,7 +136,14 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   if (input.roles !== undefined && (typeof input.roles !== 'object' || input.roles === null)) {
     throw new AuthingConfigurationError('roles', "must be an object: { source: 'token' | 'management', cacheTtl }");
   }
-  const rolesSource = oneOf(input.roles?.source, 'roles.source', ['token', 'management'] as const, 'token');
+  // Default: Authing's own answer when the module can ask it (management credentials), else the
+  // `roles` claim of the id_token / userinfo.
+  const rolesSource = oneOf(
+    input.roles?.source,
+    'roles.source',
+    ['token', 'management'] as const,
+    management ? 'management' : 'token',
+  );
   if (rolesSource === 'management' && !management) {
     throw new AuthingConfigurationError(
       'roles.source',
@@ -152,7 +155,16 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     cacheTtl: nonNegative(input.roles?.cacheTtl, 'roles.cacheTtl', 60_000),
     namespace:
       input.roles?.namespace === undefined ? undefined : requiredString(input.roles.namespace, 'roles.namespace'),
+    scopesAsPermissions: bool(input.roles?.scopesAsPermissions, 'roles.scopesAsPermissions', false),
   };
+  // With token-sourced roles the login asks for the `roles` scope, so the id_token carries them.
+  const scope =
+    input.scope === undefined
+      ? `openid profile email${rolesSource === 'token' ? ' roles' : ''}`
+      : requiredString(input.scope, 'scope');
+  if (!scope.split(/\s+/).includes('openid')) {
+    throw new AuthingConfigurationError('scope', 'must contain "openid" (hosted login needs an id_token)');
+  }
 
   if (input.extractToken !== undefined && typeof input.extractToken !== 'function') {
     throw new AuthingConfigurationError('extractToken', 'must be a function (request) => string | undefined');
