@@ -13,8 +13,9 @@ import {
 export class ApiController {
   /** Who is calling, from the verified token (no network call once the keys are cached). */
   @Get('me')
-  me(@CurrentUser() user: AuthingUser): { sub: string; email?: string; name?: string; via: string } {
-    return { sub: user.sub, email: user.email, name: user.name, via: user.via };
+  me(@CurrentUser() user: AuthingUser): Pick<AuthingUser, 'sub' | 'email' | 'name' | 'roles' | 'via'> {
+    // The same fields over a bearer token and a session; null where the credential does not say.
+    return { sub: user.sub, email: user.email, name: user.name, roles: user.roles, via: user.via };
   }
 
   /** The caller's profile from Authing, through their own client (no request scope needed). */

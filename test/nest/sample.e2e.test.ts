@@ -130,7 +130,10 @@ describe('sample app on the emulator', () => {
     expect(html).toMatch(/id="profile-roles">admin</);
     const me = await client.request(`${sample.url}/api/me`);
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ email: ADMIN.email, name: ADMIN.name, via: 'session' });
+    const body = (await me.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ email: ADMIN.email, name: ADMIN.name, via: 'session' });
+    // The same fields as over a bearer token (below).
+    expect(Object.keys(body).sort()).toEqual(['email', 'name', 'roles', 'sub', 'via']);
   });
 
   test('the callback rotates the session id (no session fixation)', async () => {
@@ -166,7 +169,8 @@ describe('sample app on the emulator', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expect(ok.body.via).toBe('bearer');
-    expect(ok.body).not.toHaveProperty('email'); // access tokens carry no profile claims
+    // Access tokens carry no profile claims: the same fields as a session's, null.
+    expect(ok.body).toEqual({ sub: ok.body.sub, email: null, name: null, roles: null, via: 'bearer' });
     expect(ok.body.sub).toBe(emulator.findUser(USER.email)!.userId);
 
     const none = await request(sample.app.getHttpServer()).get('/api/me').expect(401);
