@@ -104,6 +104,8 @@ test('AuthingUser, bearer and session: no token, yet accessToken and idToken rea
     claims: { sub: bearer.sub, email: USER.email },
     via: 'session',
     email: USER.email,
+    name: null,
+    roles: null,
   });
 });
 
