@@ -114,7 +114,21 @@ export class AuthingEmulator {
     if (store.accessKeys.size === 0) store.accessKeys.set(newId(), newSecret());
     if (store.signingKeys.length === 0) store.signingKeys = [await generateSigningKey()];
 
-    const server = createServer({ keepAliveTimeout: 5000 });
+    // The issuer contains the port, which with port 0 is known only once listening: the port opens
+    // before the OIDC provider is built. Requests arriving meanwhile wait for it instead of hanging.
+    let resolveReady!: (emulator: AuthingEmulator) => void;
+    let rejectReady!: (error: unknown) => void;
+    const ready = new Promise<AuthingEmulator>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    ready.catch(() => undefined);
+    const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      ready.then(
+        (emulator) => emulator.#handle(req, res),
+        () => res.destroy(),
+      );
+    });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -127,7 +141,9 @@ export class AuthingEmulator {
     store.onChange = () => emulator.#scheduleSave();
     try {
       await emulator.#init(options);
+      resolveReady(emulator);
     } catch (error) {
+      rejectReady(error);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       throw error;
@@ -158,7 +174,6 @@ export class AuthingEmulator {
       passcodes: this.#passcodes,
       createRefreshToken: (app, userId, scope) => this.#oidc.createRefreshToken(app, userId, scope),
     });
-    this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res));
     this.#sweeper = setInterval(() => {
       this.#oidc.storage.sweep();
       this.#tokens.sweep();
