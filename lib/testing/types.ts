@@ -142,7 +142,11 @@ export interface IssueTokensOptions {
   user: string;
   /** Audience; default the main application. */
   appId?: string;
-  /** Default `openid profile`; `offline_access` adds a refresh token usable at `/oidc/token`. */
+  /**
+   * Default `openid profile`; `offline_access` adds a refresh token usable at `/oidc/token`. Scopes the
+   * emulator does not know (anything but the standard OIDC ones, `username`, `roles`, `external_id`
+   * and `offline_access`) are dropped, as `/api/v3/signin` and the hosted login drop them.
+   */
   scope?: string;
   /** Lifetime in seconds; a negative value gives an already expired token. */
   expiresIn?: number;
