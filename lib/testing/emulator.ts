@@ -38,7 +38,7 @@ import type {
   EmulatorUserSeed,
   IssueTokensOptions,
 } from './types.js';
-import { homePage } from './views.js';
+import { errorPage, homePage } from './views.js';
 
 /** The user created when the seed has none. */
 export const DEMO_USER: Readonly<Required<Pick<EmulatorUserSeed, 'email' | 'username' | 'password' | 'name'>>> = {
@@ -375,6 +375,9 @@ export class AuthingEmulator {
       );
     }
     try {
+      if (!validHost(req.headers.host)) {
+        return sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid Host header' });
+      }
       if (handlePreflight(req, res)) return;
       if (path.startsWith('/api/')) return await this.#api(req, res, path, url);
       if (path === '/oidc' || path.startsWith('/oidc/')) return await this.#oidc.handle(req, res, path);
@@ -387,6 +390,7 @@ export class AuthingEmulator {
       if (path === '/' && req.method === 'GET') return sendHtml(res, 200, homePage(this.origin));
       sendJson(res, 404, { error: 'not_found', error_description: `Nothing at ${path}` });
     } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 413) return tooLarge(req, res, path);
       this.#logger?.error(`${req.method} ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal emulator error' });
       else res.destroy();
@@ -432,6 +436,24 @@ export class AuthingEmulator {
       );
     }
   }
+}
+
+/** A Host header oidc-provider can build URLs from: `name[:port]` or `[v6][:port]`, nothing else. */
+function validHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  if (!/^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return false;
+  return URL.canParse(`http://${host}/`);
+}
+
+/** 413 for a body past the limit: an expected refusal, not logged as a failure. */
+function tooLarge(req: IncomingMessage, res: ServerResponse, path: string): void {
+  if (res.headersSent) return void res.destroy();
+  // The rest of the body is not read: close the connection after answering.
+  res.setHeader('connection', 'close');
+  if (path.startsWith('/interaction/')) {
+    return sendHtml(res, 413, errorPage('Request too large', { error: 'invalid_request' }));
+  }
+  sendJson(res, 413, { error: 'invalid_request', error_description: 'Request body too large' }, corsHeaders(req));
 }
 
 function displayHost(host: string): string {
