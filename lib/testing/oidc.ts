@@ -362,19 +362,31 @@ export class OidcFrontDoor {
     const request = await this.#tokenRequest(req, res);
     if (!request) return;
     const { cors, app, token } = request;
+    // RFC 7009 2.1: only the client a token was issued to may revoke it. As oidc-provider (and so
+    // Authing) answers: a confidential client gets an error, a public one a silent no-op.
+    const notYours = (): void =>
+      sendJson(
+        res,
+        400,
+        { error: 'invalid_request', error_description: 'client is not authorized to revoke the presented token' },
+        cors,
+      );
     if (looksLikeJwt(token)) {
+      let claims;
       try {
-        const claims = await this.options.tokens.verifyAccessToken(token);
-        const clientId = claims.client_id ?? claims.aud;
-        if (clientId === app.appId || app.tokenEndpointAuthMethod !== 'none') {
-          this.options.tokens.revoke(claims.jti, claims.exp);
-        }
+        claims = await this.options.tokens.verifyAccessToken(token);
       } catch {
         // RFC 7009: an invalid token is not an error.
       }
+      if (claims) {
+        const clientId = claims.client_id ?? (typeof claims.aud === 'string' ? claims.aud : undefined);
+        if (clientId === app.appId) this.options.tokens.revoke(claims.jti, claims.exp);
+        else if (app.tokenEndpointAuthMethod !== 'none') return notYours();
+      }
     } else {
       const refresh = await this.#provider.RefreshToken.find(token);
-      if (refresh && (refresh.clientId === app.appId || app.tokenEndpointAuthMethod !== 'none')) {
+      if (refresh && refresh.clientId !== app.appId && app.tokenEndpointAuthMethod !== 'none') return notYours();
+      if (refresh && refresh.clientId === app.appId) {
         await refresh.destroy();
         const grant = await this.#provider.Grant.find(refresh.grantId);
         await grant?.destroy();
@@ -411,7 +423,12 @@ export class OidcFrontDoor {
       features: {
         devInteractions: { enabled: false },
         introspection: { enabled: true, allowedPolicy: async () => true },
-        revocation: { enabled: true, allowedPolicy: async () => true },
+        // Both endpoints are answered by #introspect and #revoke above; these policies mirror them.
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+            token.clientId === client.clientId,
+        },
         userinfo: { enabled: true },
         clientCredentials: { enabled: true },
         rpInitiatedLogout: {

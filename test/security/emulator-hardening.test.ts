@@ -1,0 +1,203 @@
+/**
+ * Issue #10, emulator points: what an outside review found the emulator let through, over real HTTP.
+ * Scopes granted by the sign-in API (2), oversized bodies and broken Host headers (8), revocation of
+ * another client's tokens (9), brute force (10), CORS and the discovery document (11).
+ */
+import { request } from 'node:http';
+import { decodeJwt } from 'jose';
+import { AuthingEmulator, type EmulatorApp, type EmulatorLogger } from '../../lib/testing/index.js';
+
+const USER = { email: 'erin@example.com', username: 'erin', password: 'Erin-passw0rd' };
+const SPA_ORIGIN = 'http://127.0.0.1:5173';
+
+let emulator: AuthingEmulator;
+let other: EmulatorApp;
+let spa: EmulatorApp;
+const logged: string[] = [];
+const logger: EmulatorLogger = {
+  info: () => undefined,
+  warn: (m) => logged.push(`WARN ${m}`),
+  error: (m) => logged.push(`ERROR ${m}`),
+};
+
+beforeAll(async () => {
+  emulator = await AuthingEmulator.start({ seed: { users: [{ ...USER, name: 'Erin' }] }, logger });
+  other = emulator.addApp({ appName: 'Other' });
+  spa = emulator.addApp({
+    appName: 'SPA',
+    tokenEndpointAuthMethod: 'none',
+    redirectUris: [`${SPA_ORIGIN}/callback`],
+    logoutRedirectUris: [`${SPA_ORIGIN}/`],
+  });
+});
+
+afterAll(() => emulator.stop());
+
+beforeEach(() => {
+  logged.length = 0;
+});
+
+async function signIn(app: EmulatorApp, scope: string, password = USER.password) {
+  const res = await fetch(`${emulator.appHost}/api/v3/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authing-app-id': app.appId },
+    body: JSON.stringify({
+      connection: 'PASSWORD',
+      passwordPayload: { email: USER.email, password },
+      options: { scope },
+      ...(app.tokenEndpointAuthMethod === 'none' ? {} : { client_id: app.appId, client_secret: app.appSecret }),
+    }),
+  });
+  return (await res.json()) as {
+    statusCode: number;
+    apiCode?: number;
+    message: string;
+    data: { access_token: string; refresh_token?: string; scope: string } | null;
+  };
+}
+
+/** A form POST with client_secret_post (or a bare client_id for a public app). */
+async function clientPost(app: EmulatorApp, path: string, form: Record<string, string>) {
+  const body = new URLSearchParams({
+    ...form,
+    client_id: app.appId,
+    ...(app.tokenEndpointAuthMethod === 'none' ? {} : { client_secret: app.appSecret }),
+  });
+  const res = await fetch(`${emulator.issuer}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** A raw request, so that headers fetch would refuse (a broken Host) can be sent. */
+function raw(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: emulator.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('(2) the sign-in API grants only the scopes the application allows', () => {
+  it('drops a scope the caller made up, in the answer and in the access token', async () => {
+    const answer = await signIn(emulator.app, 'openid profile admin:write orders:delete');
+    expect(answer.statusCode).toBe(200);
+    expect(answer.data!.scope).toBe('openid profile');
+    expect(decodeJwt(answer.data!.access_token).scope).toBe('openid profile');
+  });
+
+  it('drops it from issueTokens as well, which mirrors the sign-in API', async () => {
+    const set = await emulator.issueTokens({ user: USER.email, scope: 'openid email admin:write' });
+    expect(decodeJwt(set.access_token).scope).toBe('openid email');
+  });
+});
+
+describe('(8) oversized bodies and broken Host headers', () => {
+  const big = Buffer.alloc(1024 * 1024 + 1, 'a');
+
+  it.each(['/oidc/me', '/oidc/token/introspection', '/oidc/token/revocation'])(
+    'answers 413 to a body over 1 MB at %s, without a stack trace in the log',
+    async (path) => {
+      const res = await raw(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(big.length) },
+        body: big,
+      });
+      expect(res.status).toBe(413);
+      expect(logged.join('\n')).not.toMatch(/\n\s+at |Error:/);
+    },
+  );
+
+  it('answers 413 to a body over 1 MB posted to the login form', async () => {
+    // Open a real interaction first, so the request reaches the body.
+    const authorize = new URL(`${emulator.issuer}/auth`);
+    authorize.search = new URLSearchParams({
+      client_id: emulator.app.appId,
+      redirect_uri: emulator.app.redirectUris[0]!,
+      response_type: 'code',
+      scope: 'openid',
+    }).toString();
+    const first = await fetch(authorize, { redirect: 'manual' });
+    const location = first.headers.get('location')!;
+    const cookie = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const res = await raw(`${location}/login`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(big.length),
+      },
+      body: big,
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toContain('Request too large');
+    expect(logged.join('\n')).not.toMatch(/\n\s+at |Error:/);
+  });
+
+  it.each([
+    ['a space', 'exa mple:80'],
+    ['a port out of range', 'example.com:99999'],
+    ['a path', 'example.com/evil'],
+  ])('answers 400 to a Host header with %s, at discovery and at session end', async (_label, host) => {
+    for (const path of ['/oidc/.well-known/openid-configuration', '/oidc/session/end']) {
+      const res = await raw(path, { headers: { host } });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+    }
+    expect(logged).toEqual([]);
+  });
+});
+
+describe('(9) revocation: only the client a token was issued to may revoke it (RFC 7009 2.1)', () => {
+  it("refuses a confidential client revoking another client's access token, which stays active", async () => {
+    const { data } = await signIn(emulator.app, 'openid profile');
+    const refused = await clientPost(other, '/token/revocation', { token: data!.access_token });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request' });
+    const introspected = await clientPost(emulator.app, '/token/introspection', { token: data!.access_token });
+    expect(introspected.body.active).toBe(true);
+  });
+
+  it("refuses a confidential client revoking another client's refresh token, which keeps working", async () => {
+    const { data } = await signIn(emulator.app, 'openid profile offline_access');
+    const refused = await clientPost(other, '/token/revocation', { token: data!.refresh_token! });
+    expect(refused.status).toBe(400);
+    const refreshed = await clientPost(emulator.app, '/token', {
+      grant_type: 'refresh_token',
+      refresh_token: data!.refresh_token!,
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
+  it("ignores a public client revoking another client's token (200, nothing revoked)", async () => {
+    const { data } = await signIn(emulator.app, 'openid profile');
+    const ignored = await clientPost(spa, '/token/revocation', { token: data!.access_token });
+    expect(ignored.status).toBe(200);
+    const introspected = await clientPost(emulator.app, '/token/introspection', { token: data!.access_token });
+    expect(introspected.body.active).toBe(true);
+  });
+
+  it('still lets the owner revoke its own token', async () => {
+    const { data } = await signIn(emulator.app, 'openid profile');
+    expect((await clientPost(emulator.app, '/token/revocation', { token: data!.access_token })).status).toBe(200);
+    const introspected = await clientPost(emulator.app, '/token/introspection', { token: data!.access_token });
+    expect(introspected.body.active).toBe(false);
+  });
+});
