@@ -15,6 +15,8 @@ Options:
       --public-origin <u>  origin to advertise when reached through a proxy (default http://<host>:<port>)
       --data-file <file>   keep the state in this JSON file (created if missing; the seed is ignored if it exists)
       --seed <file>        JSON seed: { users, roles, groups, app, apps, accessKey }
+      --lockout-attempts <n>     failed passwords/passcodes that lock an account (default 5; 0 disables)
+      --lockout-window <s>       seconds the failures are counted in, and the lock lasts (default 300)
       --quiet              do not log requests
   -h, --help               show this help`;
 
@@ -31,6 +33,8 @@ export async function runCli(
       'public-origin': { type: 'string' },
       'data-file': { type: 'string' },
       seed: { type: 'string' },
+      'lockout-attempts': { type: 'string' },
+      'lockout-window': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -43,6 +47,9 @@ export async function runCli(
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: "${values.port}" is not a port number`);
+  const attempts = optionalCount(values['lockout-attempts'], '--lockout-attempts');
+  const window = optionalCount(values['lockout-window'], '--lockout-window');
+  const lockout = attempts === 0 ? false : { maxAttempts: attempts, windowSeconds: window };
   const dataFile = values['data-file'] ? resolve(values['data-file']) : undefined;
   const seed = values.seed ? (JSON.parse(await readFile(values.seed, 'utf8')) as EmulatorSeed) : undefined;
   const loadsState = dataFile !== undefined && existsSync(dataFile);
@@ -62,6 +69,7 @@ export async function runCli(
     dataFile,
     seed,
     logger,
+    lockout,
   });
 
   const { app, accessKey } = emulator;
@@ -109,4 +117,12 @@ export async function runCli(
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return emulator;
+}
+
+/** A non-negative integer option, or undefined when not given. */
+function optionalCount(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`${name}: "${value}" is not a whole number`);
+  return n;
 }

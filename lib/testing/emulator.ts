@@ -19,6 +19,7 @@ import {
   successEnvelope,
 } from './http.js';
 import { generateSigningKey, KeyRing } from './keys.js';
+import { Lockout } from './lockout.js';
 import { managementRoutes, type ManagementHandler } from './management-api.js';
 import { OidcFrontDoor } from './oidc.js';
 import { hashPassword } from './passwords.js';
@@ -82,6 +83,7 @@ export class AuthingEmulator {
   #managementRoutes!: Map<string, ManagementHandler>;
   #authenticationRoutes!: Map<string, AuthenticationHandler>;
   readonly #passcodes = new Passcodes();
+  #lockout!: Lockout;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
   #ready = false;
@@ -155,11 +157,13 @@ export class AuthingEmulator {
     const store = this.#store;
     this.#keys = new KeyRing(store.signingKeys);
     this.#tokens = new TokenService(() => this.#keys, this.issuer, store, options.tokenTtlSeconds ?? 3600);
+    this.#lockout = new Lockout(options.lockout);
     this.#oidc = new OidcFrontDoor({
       issuer: this.issuer,
       store,
       keys: () => this.#keys,
       tokens: this.#tokens,
+      lockout: this.#lockout,
       logger: this.#logger,
     });
     await this.#oidc.build();
@@ -172,11 +176,13 @@ export class AuthingEmulator {
       store,
       tokens: this.#tokens,
       passcodes: this.#passcodes,
+      lockout: this.#lockout,
       createRefreshToken: (app, userId, scope) => this.#oidc.createRefreshToken(app, userId, scope),
     });
     this.#sweeper = setInterval(() => {
       this.#oidc.storage.sweep();
       this.#tokens.sweep();
+      this.#lockout.sweep();
     }, SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
     this.#ready = true;

@@ -14,6 +14,7 @@ import {
   type TokenService,
 } from './tokens.js';
 import type { EmulatorLogger } from './types.js';
+import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
 
@@ -48,6 +49,7 @@ export interface OidcOptions {
   store: Store;
   keys: () => KeyRing;
   tokens: TokenService;
+  lockout: Lockout;
   logger: EmulatorLogger | undefined;
 }
 
@@ -160,7 +162,13 @@ export class OidcFrontDoor {
         return sendHtml(res, 400, errorPage('No login pending', { error: 'invalid_request' }));
       const account = (form.account ?? form.email ?? form.username ?? '').trim();
       const user = account ? this.options.store.findByAccount(account) : undefined;
+      const { lockout } = this.options;
+      const locked = (seconds: number) =>
+        sendHtml(res, 200, loginPage({ uid: details.uid, appName, account, error: lockedError(seconds).message }));
+      if (user && lockout.remainingSeconds(user.userId) > 0) return locked(lockout.remainingSeconds(user.userId));
       const ok = user !== undefined && (await verifyPassword(form.password ?? '', user.passwordHash));
+      if (user && !ok && lockout.fail(user.userId)) return locked(lockout.remainingSeconds(user.userId));
+      if (user && ok) lockout.succeed(user.userId);
       if (!user || !ok) {
         return sendHtml(
           res,

@@ -1,3 +1,5 @@
+import type { LockoutOptions } from './lockout.js';
+
 /**
  * Public types of the local Authing emulator: options, seed data and what the JS API exposes.
  */
@@ -94,6 +96,12 @@ export interface AuthingEmulatorOptions {
   logger?: EmulatorLogger;
   /** Lifetime of access and id tokens in seconds; default 3600. */
   tokenTtlSeconds?: number;
+  /**
+   * Authing-like lockout: after `maxAttempts` failed passwords or passcodes within `windowSeconds`,
+   * the account is locked for `windowSeconds` (sign-in answers apiCode 2005, the hosted login page
+   * says so). Default `{ maxAttempts: 5, windowSeconds: 300 }`; `false` disables it.
+   */
+  lockout?: LockoutOptions | false;
   /** How far the `date` header of a signed management request may be from the server clock; default 900 s. */
   signatureWindowSeconds?: number;
 }

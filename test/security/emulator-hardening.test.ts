@@ -201,3 +201,130 @@ describe('(9) revocation: only the client a token was issued to may revoke it (R
     expect(introspected.body.active).toBe(false);
   });
 });
+
+describe('(10) lockout after repeated failed sign-ins', () => {
+  const WINDOW_SECONDS = 2;
+  let locking: AuthingEmulator;
+
+  beforeAll(async () => {
+    locking = await AuthingEmulator.start({
+      seed: { users: [{ ...USER, name: 'Erin' }] },
+      lockout: { maxAttempts: 3, windowSeconds: WINDOW_SECONDS },
+      logger,
+    });
+  });
+
+  afterAll(() => locking.stop());
+
+  async function api(path: string, body: Record<string, unknown>) {
+    const app = locking.app;
+    const res = await fetch(`${locking.appHost}/api/v3/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-authing-app-id': app.appId },
+      body: JSON.stringify({ ...body, client_id: app.appId, client_secret: app.appSecret }),
+    });
+    return (await res.json()) as { statusCode: number; apiCode?: number; message: string };
+  }
+
+  const password = (pw: string) =>
+    api('signin', { connection: 'PASSWORD', passwordPayload: { email: USER.email, password: pw } });
+
+  it('locks the account after the configured failures, refuses the right password while locked, and unlocks', async () => {
+    expect((await password('wrong-1')).apiCode).toBe(2006);
+    expect((await password('wrong-2')).apiCode).toBe(2006);
+    const third = await password('wrong-3');
+    expect(third).toMatchObject({ statusCode: 403, apiCode: 2005 });
+    expect(third.message).toMatch(/locked after too many failed sign-in attempts/);
+    expect(await password(USER.password)).toMatchObject({ apiCode: 2005 });
+    await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000 + 100));
+    expect((await password(USER.password)).statusCode).toBe(200);
+  });
+
+  it('a success clears the count', async () => {
+    await password('wrong-1');
+    await password('wrong-2');
+    expect((await password(USER.password)).statusCode).toBe(200);
+    expect((await password('wrong-3')).apiCode).toBe(2006);
+  });
+
+  it('counts wrong passcodes too, and refuses the right code while locked', async () => {
+    const email = 'newcomer@example.com';
+    const send = () => api('send-email', { channel: 'CHANNEL_LOGIN', email });
+    const passcode = (code: string) =>
+      api('signin', {
+        connection: 'PASSCODE',
+        passCodePayload: { email, passCode: code },
+        options: { autoRegister: true },
+      });
+    await send();
+    const right = locking.lastPasscode(email)!;
+    const wrong = right === '000000' ? '111111' : '000000';
+    expect((await passcode(wrong)).apiCode).toBe(2001);
+    expect((await passcode(wrong)).apiCode).toBe(2001);
+    expect((await passcode(wrong)).apiCode).toBe(2005);
+    expect((await passcode(right)).apiCode).toBe(2005);
+  });
+
+  it('locks the hosted login page as well', async () => {
+    expect((await password(USER.password)).statusCode).toBe(200); // clears the earlier failures
+    const app = locking.app;
+    const authorize = new URL(`${locking.issuer}/auth`);
+    authorize.search = new URLSearchParams({
+      client_id: app.appId,
+      redirect_uri: app.redirectUris[0]!,
+      response_type: 'code',
+      scope: 'openid',
+    }).toString();
+    const first = await fetch(authorize, { redirect: 'manual' });
+    const location = new URL(first.headers.get('location')!, locking.origin).href;
+    const cookie = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const post = async (pw: string) => {
+      const res = await fetch(`${location}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ account: USER.username, password: pw }),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    expect((await post('wrong-1')).body).toContain('Incorrect account or password');
+    expect((await post('wrong-2')).body).toContain('Incorrect account or password');
+    expect((await post('wrong-3')).body).toMatch(/Account locked after too many failed sign-in attempts/);
+    const right = await post(USER.password);
+    expect(right.status).toBe(200);
+    expect(right.body).toMatch(/Account locked/);
+  });
+
+  it('is on by default (5 attempts) and can be turned off', async () => {
+    const defaults = await AuthingEmulator.start({ seed: { users: [{ ...USER }] }, logger });
+    const off = await AuthingEmulator.start({ seed: { users: [{ ...USER }] }, lockout: false, logger });
+    try {
+      for (const [target, expected] of [
+        [defaults, 2005],
+        [off, 2006],
+      ] as const) {
+        let last: number | undefined;
+        for (let i = 0; i < 6; i++) {
+          const res = await fetch(`${target.appHost}/api/v3/signin`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              connection: 'PASSWORD',
+              passwordPayload: { email: USER.email, password: `wrong-${i}` },
+              client_id: target.app.appId,
+              client_secret: target.app.appSecret,
+            }),
+          });
+          last = ((await res.json()) as { apiCode?: number }).apiCode;
+        }
+        expect(last).toBe(expected);
+      }
+    } finally {
+      await defaults.stop();
+      await off.stop();
+    }
+  });
+});
