@@ -11,6 +11,7 @@ import {
   corsHeaders,
   errorEnvelope,
   handlePreflight,
+  type OriginPolicy,
   newRequestId,
   parseJsonObject,
   readBody,
@@ -25,7 +26,7 @@ import { OidcFrontDoor } from './oidc.js';
 import { hashPassword } from './passwords.js';
 import { readJsonFile, writeJsonAtomic } from './persistence.js';
 import { queryArgCandidates, SignatureVerifier } from './signature-verifier.js';
-import { newId, newSecret, publicApp, Store, userDto, validateProfile, type AppRecord } from './store.js';
+import { appOrigins, newId, newSecret, publicApp, Store, userDto, validateProfile, type AppRecord } from './store.js';
 import { TokenService } from './tokens.js';
 import type {
   AuthingEmulatorOptions,
@@ -83,6 +84,9 @@ export class AuthingEmulator {
   #managementRoutes!: Map<string, ManagementHandler>;
   #authenticationRoutes!: Map<string, AuthenticationHandler>;
   readonly #passcodes = new Passcodes();
+  /** Browser origins allowed by CORS: those of every application's redirect URIs and web origins. */
+  readonly #allowedOrigin: OriginPolicy = (origin) =>
+    [...this.#store.apps.values()].some((app) => appOrigins(app).has(origin));
   #lockout!: Lockout;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
@@ -164,6 +168,7 @@ export class AuthingEmulator {
       keys: () => this.#keys,
       tokens: this.#tokens,
       lockout: this.#lockout,
+      allowedOrigin: this.#allowedOrigin,
       logger: this.#logger,
     });
     await this.#oidc.build();
@@ -384,7 +389,7 @@ export class AuthingEmulator {
       if (!validHost(req.headers.host)) {
         return sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid Host header' });
       }
-      if (handlePreflight(req, res)) return;
+      if (handlePreflight(req, res, this.#allowedOrigin)) return;
       if (path.startsWith('/api/')) return await this.#api(req, res, path, url);
       if (path === '/oidc' || path.startsWith('/oidc/')) return await this.#oidc.handle(req, res, path);
       if (path.startsWith('/interaction/')) return await this.#oidc.handleInteraction(req, res, path);
@@ -396,7 +401,7 @@ export class AuthingEmulator {
       if (path === '/' && req.method === 'GET') return sendHtml(res, 200, homePage(this.origin));
       sendJson(res, 404, { error: 'not_found', error_description: `Nothing at ${path}` });
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode === 413) return tooLarge(req, res, path);
+      if (error instanceof ApiError && error.statusCode === 413) return tooLarge(req, res, path, this.#allowedOrigin);
       this.#logger?.error(`${req.method} ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal emulator error' });
       else res.destroy();
@@ -406,7 +411,7 @@ export class AuthingEmulator {
   /** `/api/...`: every answer is an Authing envelope at HTTP 200, success or business error. */
   async #api(req: IncomingMessage, res: ServerResponse, path: string, rawUrl: string): Promise<void> {
     const requestId = newRequestId();
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.#allowedOrigin);
     const method = req.method ?? 'GET';
     try {
       const key = `${method} ${path}`;
@@ -452,14 +457,19 @@ function validHost(host: string | undefined): boolean {
 }
 
 /** 413 for a body past the limit: an expected refusal, not logged as a failure. */
-function tooLarge(req: IncomingMessage, res: ServerResponse, path: string): void {
+function tooLarge(req: IncomingMessage, res: ServerResponse, path: string, allowed: OriginPolicy): void {
   if (res.headersSent) return void res.destroy();
   // The rest of the body is not read: close the connection after answering.
   res.setHeader('connection', 'close');
   if (path.startsWith('/interaction/')) {
     return sendHtml(res, 413, errorPage('Request too large', { error: 'invalid_request' }));
   }
-  sendJson(res, 413, { error: 'invalid_request', error_description: 'Request body too large' }, corsHeaders(req));
+  sendJson(
+    res,
+    413,
+    { error: 'invalid_request', error_description: 'Request body too large' },
+    corsHeaders(req, allowed),
+  );
 }
 
 function displayHost(host: string): string {

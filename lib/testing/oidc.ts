@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { InteractionDetails, OidcGrant, Provider } from 'oidc-provider';
 import { allClaims, claimsForScopes, KNOWN_SCOPES, SCOPE_CLAIMS } from './claims.js';
-import { corsHeaders, parseForm, readBody, sendHtml, sendJson } from './http.js';
+import { corsHeaders, parseForm, readBody, sendHtml, sendJson, type OriginPolicy } from './http.js';
 import type { KeyRing } from './keys.js';
 import { OidcStorage } from './oidc-adapter.js';
-import type { AppRecord, Store } from './store.js';
+import { appOrigins, type AppRecord, type Store } from './store.js';
 import {
   looksLikeJwt,
   readClientCredentials,
@@ -50,6 +50,7 @@ export interface OidcOptions {
   keys: () => KeyRing;
   tokens: TokenService;
   lockout: Lockout;
+  allowedOrigin: OriginPolicy;
   logger: EmulatorLogger | undefined;
 }
 
@@ -255,7 +256,7 @@ export class OidcFrontDoor {
   // ─── Authing-compatible endpoints in front of oidc-provider ─────────────────────────────────────
 
   async #userinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.options.allowedOrigin);
     const url = new URL(req.url ?? '/', 'http://x');
     let token = url.searchParams.get('access_token') ?? tokenFromAuthorization(req.headers);
     if (!token && req.method === 'POST') token = parseForm(await readBody(req)).access_token;
@@ -299,7 +300,7 @@ export class OidcFrontDoor {
    */
   async #tokenRequest(req: IncomingMessage, res: ServerResponse) {
     const form = parseForm(await readBody(req));
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.options.allowedOrigin);
     const app = this.#authenticateClient(req, form);
     if (typeof app === 'string') {
       sendJson(res, 401, { error: 'invalid_client', error_description: app }, cors);
@@ -422,6 +423,9 @@ export class OidcFrontDoor {
       },
       claims: { acr: null, sid: null, auth_time: null, iss: null, ...SCOPE_CLAIMS },
       scopes: KNOWN_SCOPES,
+      // Advertise what is served: the code flow, these client authentications, no DPoP.
+      responseTypes: ['code'],
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       clientDefaults: {
         grant_types: ['authorization_code', 'refresh_token'],
         id_token_signed_response_alg: 'RS256',
@@ -439,6 +443,7 @@ export class OidcFrontDoor {
         },
         userinfo: { enabled: true },
         clientCredentials: { enabled: true },
+        dPoP: { enabled: false },
         rpInitiatedLogout: {
           enabled: true,
           logoutSource: async (ctx: KoaLike, form: string) => {
@@ -486,7 +491,11 @@ export class OidcFrontDoor {
         return { accountId: sub, claims: async () => allClaims(user, store) };
       },
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-      clientBasedCORS: () => true,
+      // The token endpoint and the others oidc-provider answers itself: the client's own origins.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { clientId: string }) => {
+        const app = store.apps.get(client.clientId);
+        return app !== undefined && appOrigins(app).has(origin);
+      },
       renderError: async (ctx: KoaLike, out: Record<string, unknown>) => {
         ctx.type = 'html';
         ctx.body = errorPage('Sign-in error', out);

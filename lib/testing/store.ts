@@ -484,6 +484,7 @@ export class Store {
     appName?: string;
     redirectUris?: string[];
     logoutRedirectUris?: string[];
+    webOrigins?: string[];
     tokenEndpointAuthMethod?: EmulatorClientAuthMethod;
   }): AppRecord {
     const appId = input.appId ?? newId();
@@ -495,6 +496,7 @@ export class Store {
       redirectUris: [...(input.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       logoutRedirectUris: [...(input.logoutRedirectUris ?? DEFAULT_LOGOUT_REDIRECT_URIS)],
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_post',
+      ...(input.webOrigins ? { webOrigins: [...input.webOrigins] } : {}),
       createdAt: now(),
     };
     this.apps.set(appId, app);
@@ -681,5 +683,16 @@ export function publicApp(app: AppRecord): EmulatorApp {
     redirectUris: [...app.redirectUris],
     logoutRedirectUris: [...app.logoutRedirectUris],
     tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+    ...(app.webOrigins ? { webOrigins: [...app.webOrigins] } : {}),
   };
+}
+
+/** The browser origins of an application: of its redirect and logout redirect URIs, and its web origins. */
+export function appOrigins(app: EmulatorApp): Set<string> {
+  const origins = new Set<string>();
+  for (const uri of [...app.redirectUris, ...app.logoutRedirectUris, ...(app.webOrigins ?? [])]) {
+    const parsed = URL.parse(uri);
+    if (parsed && parsed.origin !== 'null') origins.add(parsed.origin);
+  }
+  return origins;
 }

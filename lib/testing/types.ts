@@ -49,6 +49,11 @@ export interface EmulatorAppSeed {
   logoutRedirectUris?: string[];
   /** Default `client_secret_post`, like Authing and the official SDKs. */
   tokenEndpointAuthMethod?: EmulatorClientAuthMethod;
+  /**
+   * Browser origins allowed by CORS besides those of the redirect and logout redirect URIs (Authing's
+   * "web origins"), e.g. `http://localhost:5173`.
+   */
+  webOrigins?: string[];
 }
 
 export interface EmulatorAccessKeySeed {
@@ -114,6 +119,8 @@ export interface EmulatorApp {
   redirectUris: string[];
   logoutRedirectUris: string[];
   tokenEndpointAuthMethod: EmulatorClientAuthMethod;
+  /** Extra CORS origins, when configured. */
+  webOrigins?: string[];
 }
 
 export interface EmulatorAccessKey {

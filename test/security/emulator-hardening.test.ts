@@ -328,3 +328,82 @@ describe('(10) lockout after repeated failed sign-ins', () => {
     }
   });
 });
+
+describe('(11) CORS for registered origins only; discovery advertises what is served', () => {
+  const EVIL = 'http://evil.example';
+
+  const get = (path: string, origin: string, headers: Record<string, string> = {}) =>
+    fetch(`${emulator.origin}${path}`, { headers: { origin, ...headers } });
+
+  it('answers a preflight from an unregistered origin with 403 and no CORS grant', async () => {
+    const res = await fetch(`${emulator.appHost}/api/v3/signin`, {
+      method: 'OPTIONS',
+      headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows the origin of a registered redirect URI, never with credentials', async () => {
+    const preflight = await fetch(`${emulator.appHost}/api/v3/signin`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: SPA_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-authing-app-id',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+
+    const { data } = await signIn(emulator.app, 'openid profile');
+    const token = { authorization: `Bearer ${data!.access_token}` };
+    for (const path of ['/oidc/me', '/api/v3/get-profile']) {
+      const allowed = await get(path, SPA_ORIGIN, token);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
+      expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+      const refused = await get(path, EVIL, token);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+
+  it("lets oidc-provider's own endpoints (the token endpoint) allow only the client's origins", async () => {
+    const post = (origin: string) =>
+      fetch(`${emulator.issuer}/token`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: spa.appId }),
+      });
+    const allowed = await post(SPA_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
+    const refused = await post(EVIL);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(((await refused.json()) as { error_description: string }).error_description).toMatch(/origin/);
+  });
+
+  it('allows configured web origins as well', async () => {
+    const origin = 'http://127.0.0.1:4200';
+    expect((await get('/oidc/me', origin)).headers.get('access-control-allow-origin')).toBeNull();
+    const app = emulator.addApp({ appName: 'Web origins', webOrigins: [origin] });
+    expect(app.webOrigins).toEqual([origin]);
+    expect((await get('/oidc/me', origin)).headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
+  it('advertises only the code flow, the client authentications it accepts and no DPoP', async () => {
+    const discovery = (await (await fetch(`${emulator.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(discovery.response_types_supported).toEqual(['code']);
+    expect(discovery.grant_types_supported).not.toContain('implicit');
+    expect(discovery.token_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+    ]);
+    expect(discovery).not.toHaveProperty('dpop_signing_alg_values_supported');
+    expect(discovery).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+  });
+});
