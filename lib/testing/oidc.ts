@@ -498,7 +498,7 @@ export class OidcFrontDoor {
       },
       renderError: async (ctx: KoaLike, out: Record<string, unknown>) => {
         ctx.type = 'html';
-        ctx.body = errorPage('Sign-in error', out);
+        ctx.body = errorPage(errorTitle(ctx.oidc?.route), out);
       },
       ttl: {
         AccessToken: ttl,
@@ -531,7 +531,16 @@ interface KoaLike {
   type: string;
   body: unknown;
   host: string;
-  oidc?: { params?: Record<string, unknown> };
+  oidc?: { params?: Record<string, unknown>; route?: string };
+}
+
+/** The title of an error page, named for what failed. */
+function errorTitle(route: string | undefined): string {
+  if (route === 'end_session' || route === 'end_session_confirm' || route === 'end_session_success') {
+    return 'Sign-out error';
+  }
+  if (route === 'authorization' || route === 'resume') return 'Sign-in error';
+  return 'Error';
 }
 
 /** Metadata of an application as an oidc-provider client. */
