@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuthingEmulator, DEMO_USER } from './emulator.js';
-import type { EmulatorLogger, EmulatorSeed } from './types.js';
+import type { AuthingEmulatorOptions, EmulatorLogger, EmulatorSeed } from './types.js';
 
 const USAGE = `Usage: nestjs-authing-emulator [options]
 
@@ -33,6 +33,7 @@ export async function runCli(
       'public-origin': { type: 'string' },
       'data-file': { type: 'string' },
       seed: { type: 'string' },
+      'app-name': { type: 'string' },
       'lockout-attempts': { type: 'string' },
       'lockout-window': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -51,7 +52,10 @@ export async function runCli(
   const window = optionalCount(values['lockout-window'], '--lockout-window');
   const lockout = attempts === 0 ? false : { maxAttempts: attempts, windowSeconds: window };
   const dataFile = values['data-file'] ? resolve(values['data-file']) : undefined;
-  const seed = values.seed ? (JSON.parse(await readFile(values.seed, 'utf8')) as EmulatorSeed) : undefined;
+  let seed = values.seed ? (JSON.parse(await readFile(values.seed, 'utf8')) as EmulatorSeed) : undefined;
+  const appName = values['app-name'];
+  if (appName !== undefined && appName.trim() === '') throw new Error('--app-name: must not be empty');
+  if (appName !== undefined) seed = { ...seed, app: { ...seed?.app, appName } };
   const loadsState = dataFile !== undefined && existsSync(dataFile);
 
   const stamp = (): string => new Date().toISOString().slice(11, 23);
@@ -62,7 +66,7 @@ export async function runCli(
     warn: (message) => process.stderr.write(`${stamp()} WARN ${message}\n`),
     error: (message) => process.stderr.write(`${stamp()} ERROR ${message}\n`),
   };
-  const emulator = await AuthingEmulator.start({
+  const emulator = await startOrExplain({
     port,
     host: values.host,
     publicOrigin: values['public-origin'],
@@ -72,6 +76,8 @@ export async function runCli(
     lockout,
   });
 
+  // A data file keeps the app it was created with; an explicit --app-name still renames it.
+  if (appName !== undefined && emulator.app.appName !== appName) emulator.updateApp(emulator.app.appId, { appName });
   const { app, accessKey } = emulator;
   const lines = [
     `Authing emulator listening on ${emulator.localOrigin}`,
@@ -81,7 +87,8 @@ export async function runCli(
     `  OIDC issuer                              ${emulator.issuer}`,
     `  Discovery                                ${emulator.issuer}/.well-known/openid-configuration`,
     '',
-    `  Application   appId                      ${app.appId}`,
+    `  Application   name                       ${app.appName}`,
+    `                appId                      ${app.appId}`,
     `                appSecret                  ${app.appSecret}`,
     `                token endpoint auth        ${app.tokenEndpointAuthMethod}`,
     `                redirect URIs              ${app.redirectUris.join(', ')}`,
@@ -125,4 +132,40 @@ function optionalCount(value: string | undefined, name: string): number | undefi
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`${name}: "${value}" is not a whole number`);
   return n;
+}
+
+/** An error the CLI reports as one line, exiting with {@link exitCode}. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Exit code when the port is taken: scripts can tell it from other failures (1). */
+export const EXIT_PORT_IN_USE = 3;
+
+async function startOrExplain(options: AuthingEmulatorOptions): Promise<AuthingEmulator> {
+  try {
+    return await AuthingEmulator.start(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${options.host ?? '127.0.0.1'}:${options.port}`;
+    if (code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${options.port} is already in use on ${options.host ?? '127.0.0.1'} (another emulator?): stop it, or pick another port with --port <port> (0 picks a free one)`,
+        EXIT_PORT_IN_USE,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new CliError(`not allowed to listen on ${where}: ports below 1024 need privileges`, 1);
+    }
+    if (code === 'EADDRNOTAVAIL') {
+      throw new CliError(`cannot listen on ${where}: no such local address (--host)`, 1);
+    }
+    throw error;
+  }
 }
