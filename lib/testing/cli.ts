@@ -10,15 +10,23 @@ const USAGE = `Usage: nestjs-authing-emulator [options]
 A local Authing-compatible server (hosted login, v3 API, management API) for development and tests.
 
 Options:
-  -p, --port <port>        port to listen on (default 8787; 0 picks a free one)
-      --host <host>        interface to listen on (default 127.0.0.1)
-      --public-origin <u>  origin to advertise when reached through a proxy (default http://<host>:<port>)
-      --data-file <file>   keep the state in this JSON file (created if missing; the seed is ignored if it exists)
-      --seed <file>        JSON seed: { users, roles, groups, app, apps, accessKey }
-      --lockout-attempts <n>     failed passwords/passcodes that lock an account (default 5; 0 disables)
-      --lockout-window <s>       seconds the failures are counted in, and the lock lasts (default 300)
-      --quiet              do not log requests
-  -h, --help               show this help`;
+  -p, --port <port>             port to listen on (default 8787; 0 picks a free one)
+      --host <host>             interface to listen on (default 127.0.0.1)
+      --public-origin <url>     origin to advertise when reached through another name (a proxy, or
+                                http://127.0.0.1 for @authing/web, which refuses a port)
+      --data-file <file>        keep the state in this JSON file (created if missing; the seed is
+                                ignored if it exists)
+      --seed <file>             JSON seed: { users, roles, groups, app, apps, accessKey }
+      --app-name <name>         name of the main application on the login page (default "My App")
+      --access-token-ttl <s>    access token lifetime in seconds (default 3600)
+      --id-token-ttl <s>        id_token lifetime in seconds (default 3600)
+      --refresh-token-ttl <s>   refresh token lifetime in seconds (default 2592000, 30 days)
+      --lockout-attempts <n>    failed passwords/passcodes that lock an account (default 5; 0 disables)
+      --lockout-window <s>      seconds the failures are counted in, and the lock lasts (default 300)
+      --quiet                   do not log requests
+  -h, --help                    show this help
+
+Exit codes: 0 stopped by Ctrl+C or SIGTERM, 1 bad option or failure, 3 port already in use.`;
 
 /** Runs the CLI; resolves with the started emulator (it keeps the process alive until stopped). */
 export async function runCli(
@@ -34,6 +42,9 @@ export async function runCli(
       'data-file': { type: 'string' },
       seed: { type: 'string' },
       'app-name': { type: 'string' },
+      'access-token-ttl': { type: 'string' },
+      'id-token-ttl': { type: 'string' },
+      'refresh-token-ttl': { type: 'string' },
       'lockout-attempts': { type: 'string' },
       'lockout-window': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -74,6 +85,9 @@ export async function runCli(
     seed,
     logger,
     lockout,
+    accessTokenTtlSeconds: optionalSeconds(values['access-token-ttl'], '--access-token-ttl'),
+    idTokenTtlSeconds: optionalSeconds(values['id-token-ttl'], '--id-token-ttl'),
+    refreshTokenTtlSeconds: optionalSeconds(values['refresh-token-ttl'], '--refresh-token-ttl'),
   });
 
   // A data file keeps the app it was created with; an explicit --app-name still renames it.
@@ -102,6 +116,8 @@ export async function runCli(
   if (!loadsState && !seed?.users) {
     lines.push(`  Demo user     ${DEMO_USER.email} (or "${DEMO_USER.username}") / ${DEMO_USER.password}`);
   }
+  const { accessToken, idToken, refreshToken } = emulator.tokenLifetimes;
+  lines.push(`  Token lifetimes  access ${accessToken} s, id_token ${idToken} s, refresh ${refreshToken} s`);
   lines.push(`  Users         ${emulator.users.length}`);
   lines.push(`  Data file     ${dataFile ?? 'none (state is kept in memory only)'}`);
   lines.push('');
@@ -124,6 +140,13 @@ export async function runCli(
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   return emulator;
+}
+
+/** A positive number of seconds, or undefined when not given. */
+function optionalSeconds(value: string | undefined, name: string): number | undefined {
+  const n = optionalCount(value, name);
+  if (n === 0) throw new Error(`${name}: must be at least 1 second`);
+  return n;
 }
 
 /** A non-negative integer option, or undefined when not given. */

@@ -40,7 +40,8 @@ import type {
   EmulatorUserSeed,
   IssueTokensOptions,
 } from './types.js';
-import { errorPage, homePage } from './views.js';
+import { homePage } from './views.js';
+import { displayHost, normalizeOrigin, positiveSeconds, tooLarge, validHost } from './request-guards.js';
 
 /** The user created when the seed has none. */
 export const DEMO_USER: Readonly<Required<Pick<EmulatorUserSeed, 'email' | 'username' | 'password' | 'name'>>> = {
@@ -88,6 +89,7 @@ export class AuthingEmulator {
   readonly #allowedOrigin: OriginPolicy = (origin) =>
     [...this.#store.apps.values()].some((app) => appOrigins(app).has(origin));
   #lockout!: Lockout;
+  #refreshTokenTtl = 0;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
   #ready = false;
@@ -101,8 +103,10 @@ export class AuthingEmulator {
     this.#server = server;
     this.#store = store;
     this.port = (server.address() as AddressInfo).port;
-    this.localOrigin = `http://${displayHost(options.host ?? '127.0.0.1')}:${this.port}`;
-    const origin = (options.publicOrigin ?? this.localOrigin).replace(/\/+$/, '');
+    // An origin as browsers write it (no default port), so that the issuer and the endpoints
+    // oidc-provider derives from the Host header agree on any port, 80 included.
+    this.localOrigin = new URL(`http://${displayHost(options.host ?? '127.0.0.1')}:${this.port}`).origin;
+    const origin = normalizeOrigin(options.publicOrigin ?? this.localOrigin);
     this.origin = origin;
     this.issuer = `${origin}/oidc`;
     this.#logger = options.logger;
@@ -111,6 +115,17 @@ export class AuthingEmulator {
 
   /** Starts an emulator and resolves once it accepts requests. */
   static async start(options: AuthingEmulatorOptions = {}): Promise<AuthingEmulator> {
+    // Bad options fail before anything listens.
+    if (options.publicOrigin !== undefined) normalizeOrigin(options.publicOrigin);
+    for (const name of [
+      'tokenTtlSeconds',
+      'accessTokenTtlSeconds',
+      'idTokenTtlSeconds',
+      'refreshTokenTtlSeconds',
+    ] as const) {
+      const value = options[name];
+      if (value !== undefined) positiveSeconds(value, name);
+    }
     const store = new Store();
     if (options.dataFile) await mkdir(dirname(options.dataFile), { recursive: true });
     const loaded = options.dataFile ? await readJsonFile(options.dataFile) : undefined;
@@ -160,8 +175,16 @@ export class AuthingEmulator {
   async #init(options: AuthingEmulatorOptions): Promise<void> {
     const store = this.#store;
     this.#keys = new KeyRing(store.signingKeys);
-    this.#tokens = new TokenService(() => this.#keys, this.issuer, store, options.tokenTtlSeconds ?? 3600);
+    const ttl = options.tokenTtlSeconds ?? 3600;
+    this.#tokens = new TokenService(
+      () => this.#keys,
+      this.issuer,
+      store,
+      positiveSeconds(options.accessTokenTtlSeconds ?? ttl, 'accessTokenTtlSeconds'),
+      positiveSeconds(options.idTokenTtlSeconds ?? ttl, 'idTokenTtlSeconds'),
+    );
     this.#lockout = new Lockout(options.lockout);
+    this.#refreshTokenTtl = positiveSeconds(options.refreshTokenTtlSeconds ?? 30 * 24 * 3600, 'refreshTokenTtlSeconds');
     this.#oidc = new OidcFrontDoor({
       issuer: this.issuer,
       store,
@@ -169,6 +192,7 @@ export class AuthingEmulator {
       tokens: this.#tokens,
       lockout: this.#lockout,
       allowedOrigin: this.#allowedOrigin,
+      refreshTokenTtlSeconds: this.#refreshTokenTtl,
       logger: this.#logger,
     });
     await this.#oidc.build();
@@ -239,6 +263,15 @@ export class AuthingEmulator {
   /** The last verification code "sent" by `/api/v3/send-sms` or `/api/v3/send-email` to a phone or email. */
   lastPasscode(emailOrPhone: string): string | undefined {
     return this.#passcodes.last(emailOrPhone);
+  }
+
+  /** Lifetimes in seconds of the tokens issued (hosted login and sign-in API alike). */
+  get tokenLifetimes(): { accessToken: number; idToken: number; refreshToken: number } {
+    return {
+      accessToken: this.#tokens.ttlSeconds,
+      idToken: this.#tokens.idTokenTtlSeconds,
+      refreshToken: this.#refreshTokenTtl,
+    };
   }
 
   /** Requests received since start (or the last {@link resetRequestCounts}). */
@@ -447,34 +480,6 @@ export class AuthingEmulator {
       );
     }
   }
-}
-
-/** A Host header oidc-provider can build URLs from: `name[:port]` or `[v6][:port]`, nothing else. */
-function validHost(host: string | undefined): boolean {
-  if (host === undefined) return true;
-  if (!/^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return false;
-  return URL.canParse(`http://${host}/`);
-}
-
-/** 413 for a body past the limit: an expected refusal, not logged as a failure. */
-function tooLarge(req: IncomingMessage, res: ServerResponse, path: string, allowed: OriginPolicy): void {
-  if (res.headersSent) return void res.destroy();
-  // The rest of the body is not read: close the connection after answering.
-  res.setHeader('connection', 'close');
-  if (path.startsWith('/interaction/')) {
-    return sendHtml(res, 413, errorPage('Request too large', { error: 'invalid_request' }));
-  }
-  sendJson(
-    res,
-    413,
-    { error: 'invalid_request', error_description: 'Request body too large' },
-    corsHeaders(req, allowed),
-  );
-}
-
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 async function seedStore(store: Store, seed: EmulatorSeed): Promise<void> {

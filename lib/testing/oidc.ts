@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markOfflineAccess, OFFLINE_PARAM, replayRequest } from './browser-sdk.js';
 import { randomBytes } from 'node:crypto';
 import type { InteractionDetails, OidcGrant, Provider } from 'oidc-provider';
 import { allClaims, claimsForScopes, KNOWN_SCOPES, SCOPE_CLAIMS } from './claims.js';
@@ -51,6 +52,7 @@ export interface OidcOptions {
   tokens: TokenService;
   lockout: Lockout;
   allowedOrigin: OriginPolicy;
+  refreshTokenTtlSeconds: number;
   logger: EmulatorLogger | undefined;
 }
 
@@ -102,11 +104,30 @@ export class OidcFrontDoor {
       // endpoint after setAccessToken(); Authing ignores it, oidc-provider would refuse it.
       const auth = req.headers.authorization;
       if (auth && !/^(Basic|DPoP)\s/i.test(auth)) delete req.headers.authorization;
+      if (req.method === 'POST' && !req.headers.authorization && typeof req.headers['x-authing-app-id'] === 'string') {
+        req = await this.#appIdAsClientId(req);
+      }
     }
-    const original = req.url ?? '/';
+    let original = req.url ?? '/';
+    if (sub === '/auth' && req.method === 'GET') original = markOfflineAccess(original);
+    // oidc-provider finds its mount path by comparing originalUrl with url.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
     req.url = original.slice('/oidc'.length) || '/';
     this.#callback(req, res);
+  }
+
+  /**
+   * `@authing/web` refreshes with the app id in an `x-authing-app-id` header, no `client_id` and an
+   * empty `redirect_uri`; Authing accepts that for a public app. The body is read and replayed with
+   * `client_id` set (and the empty `redirect_uri` dropped) for oidc-provider.
+   */
+  async #appIdAsClientId(req: IncomingMessage): Promise<IncomingMessage> {
+    const appId = req.headers['x-authing-app-id'] as string;
+    const form = parseForm(await readBody(req));
+    const app = this.options.store.apps.get(appId);
+    if (form.client_id === undefined && app?.tokenEndpointAuthMethod === 'none') form.client_id = appId;
+    if (form.redirect_uri === '') delete form.redirect_uri;
+    return replayRequest(req, Buffer.from(new URLSearchParams(form).toString()));
   }
 
   /** Handles `/interaction/<uid>[/login|/confirm|/abort]`: the hosted login and consent pages. */
@@ -432,8 +453,21 @@ export class OidcFrontDoor {
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
       },
+      // See markOfflineAccess: a refresh token for offline_access without prompt=consent, as Authing.
+      extraParams: [OFFLINE_PARAM],
+      expiresWithSession: async (ctx: KoaLike, code: { scopes: Set<string> }) =>
+        !(code.scopes.has('offline_access') || ctx.oidc?.params?.[OFFLINE_PARAM] === '1'),
+      issueRefreshToken: async (
+        _ctx: unknown,
+        client: { grantTypeAllowed(type: string): boolean },
+        code: { kind: string; scopes: Set<string>; expiresWithSession?: boolean },
+      ) =>
+        client.grantTypeAllowed('refresh_token') &&
+        (code.scopes.has('offline_access') || (code.kind === 'AuthorizationCode' && code.expiresWithSession !== true)),
       features: {
         devInteractions: { enabled: false },
+        // @authing/web's silent login (prompt=none in a hidden iframe) and popup login.
+        webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
         introspection: { enabled: true, allowedPolicy: async () => true },
         // Both endpoints are answered by #introspect and #revoke above; these policies mirror them.
         revocation: {
@@ -503,10 +537,10 @@ export class OidcFrontDoor {
       ttl: {
         AccessToken: ttl,
         ClientCredentials: ttl,
-        IdToken: ttl,
+        IdToken: tokens.idTokenTtlSeconds,
         AuthorizationCode: 60,
-        RefreshToken: 30 * 24 * 3600,
-        Grant: 30 * 24 * 3600,
+        RefreshToken: this.options.refreshTokenTtlSeconds,
+        Grant: Math.max(30 * 24 * 3600, this.options.refreshTokenTtlSeconds),
         Session: 14 * 24 * 3600,
         Interaction: 3600,
         DeviceCode: 600,

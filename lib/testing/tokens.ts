@@ -29,7 +29,10 @@ export class TokenService {
     private readonly keys: () => KeyRing,
     private readonly issuer: string,
     private readonly store: Store,
+    /** Lifetime of access tokens. */
     readonly ttlSeconds: number,
+    /** Lifetime of id_tokens; default the access tokens'. */
+    readonly idTokenTtlSeconds: number = ttlSeconds,
   ) {}
 
   /**
@@ -68,7 +71,7 @@ export class TokenService {
       ...claimsForScopes(user, this.store, scopes),
       ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
       iat,
-      exp,
+      exp: options.expiresIn !== undefined ? exp : iat + this.idTokenTtlSeconds,
       iss: this.issuer,
       aud: app.appId,
     });

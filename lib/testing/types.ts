@@ -101,6 +101,12 @@ export interface AuthingEmulatorOptions {
   logger?: EmulatorLogger;
   /** Lifetime of access and id tokens in seconds; default 3600. */
   tokenTtlSeconds?: number;
+  /** Lifetime of access tokens in seconds; default `tokenTtlSeconds`. */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of id_tokens in seconds; default `tokenTtlSeconds`. */
+  idTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens in seconds; default 30 days. */
+  refreshTokenTtlSeconds?: number;
   /**
    * Authing-like lockout: after `maxAttempts` failed passwords or passcodes within `windowSeconds`,
    * the account is locked for `windowSeconds` (sign-in answers apiCode 2005, the hosted login page
