@@ -104,7 +104,12 @@ export class OidcFrontDoor {
       // endpoint after setAccessToken(); Authing ignores it, oidc-provider would refuse it.
       const auth = req.headers.authorization;
       if (auth && !/^(Basic|DPoP)\s/i.test(auth)) delete req.headers.authorization;
-      if (req.method === 'POST' && !req.headers.authorization && typeof req.headers['x-authing-app-id'] === 'string') {
+      if (
+        req.method === 'POST' &&
+        !req.headers.authorization &&
+        typeof req.headers['x-authing-app-id'] === 'string' &&
+        /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')
+      ) {
         req = await this.#appIdAsClientId(req);
       }
     }
