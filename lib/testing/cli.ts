@@ -117,7 +117,7 @@ export async function runCli(
     lines.push(`  Demo user     ${DEMO_USER.email} (or "${DEMO_USER.username}") / ${DEMO_USER.password}`);
   }
   const { accessToken, idToken, refreshToken } = emulator.tokenLifetimes;
-  lines.push(`  Token lifetimes  access ${accessToken} s, id_token ${idToken} s, refresh ${refreshToken} s`);
+  lines.push(`  Tokens        access ${accessToken} s, id_token ${idToken} s, refresh ${refreshToken} s`);
   lines.push(`  Users         ${emulator.users.length}`);
   lines.push(`  Data file     ${dataFile ?? 'none (state is kept in memory only)'}`);
   lines.push('');

@@ -62,13 +62,14 @@ describe('emulator: command line', () => {
     expect(out).toContain(state.apps[0]!.appId);
   });
 
-  it('takes --app-name (banner and login card) and the token lifetimes', async () => {
+  it('takes --app-name (banner and login card), the token lifetimes and the lockout settings', async () => {
     const proc = spawn(
       process.execPath,
       [
         'bin/nestjs-authing-emulator.js',
         ...['--port', '0', '--quiet', '--app-name', 'Acme Portal'],
         ...['--access-token-ttl', '90', '--id-token-ttl', '45', '--refresh-token-ttl', '900'],
+        ...['--lockout-attempts', '2', '--lockout-window', '60'],
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -85,7 +86,7 @@ describe('emulator: command line', () => {
       });
     });
     expect(out).toMatch(/name\s+Acme Portal/);
-    expect(out).toContain('Token lifetimes  access 90 s, id_token 45 s, refresh 900 s');
+    expect(out).toContain('Tokens        access 90 s, id_token 45 s, refresh 900 s');
     // Both spellings of the sample's home page are registered for logout.
     expect(out).toContain('http://127.0.0.1:3000/, http://127.0.0.1:3000');
     const origin = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
@@ -105,17 +106,22 @@ describe('emulator: command line', () => {
     const page = await fetch(new URL(first.headers.get('location')!, origin), { headers: { cookie } });
     expect(await page.text()).toContain('to continue to <strong>Acme Portal</strong>');
     const appSecret = /appSecret\s+([0-9a-f]{32})/.exec(out)![1]!;
-    const signin = await fetch(`${origin}/api/v3/signin`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        connection: 'PASSWORD',
-        passwordPayload: { account: 'demo', password: 'Passw0rd!' },
-        client_id: appId,
-        client_secret: appSecret,
-      }),
-    });
-    expect(((await signin.json()) as { data: { expire_in: number } }).data.expire_in).toBe(90);
+    const signIn = async (password: string) => {
+      const res = await fetch(`${origin}/api/v3/signin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          connection: 'PASSWORD',
+          passwordPayload: { account: 'demo', password },
+          client_id: appId,
+          client_secret: appSecret,
+        }),
+      });
+      return (await res.json()) as { apiCode?: number; data: { expire_in: number } | null };
+    };
+    expect((await signIn('Passw0rd!')).data!.expire_in).toBe(90);
+    expect((await signIn('wrong-1')).apiCode).toBe(2006);
+    expect((await signIn('wrong-2')).apiCode).toBe(2005);
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGTERM');
     await exited;
