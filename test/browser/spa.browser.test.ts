@@ -63,10 +63,15 @@ beforeAll(async () => {
       },
     });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const fix =
+      code === 'EACCES'
+        ? 'Run as root, or allow unprivileged port 80: sysctl net.ipv4.ip_unprivileged_port_start=80'
+        : `Stop what listens there (ss -ltnp | grep ${HOST}:80)`;
     throw new Error(
       `The SPA test runs the emulator on ${HOST}:80 (the SDK refuses a domain with a port) and could not: ${
         (error as Error).message
-      }. Run as root, or allow unprivileged port 80: sysctl net.ipv4.ip_unprivileged_port_start=80`,
+      }. ${fix}`,
     );
   }
   expect(emulator.origin).toBe(`http://${HOST}`);
