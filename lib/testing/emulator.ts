@@ -20,7 +20,7 @@ import {
   successEnvelope,
 } from './http.js';
 import { generateSigningKey, KeyRing } from './keys.js';
-import { Lockout } from './lockout.js';
+import { Lockout, resolveLockout } from './lockout.js';
 import { managementRoutes, type ManagementHandler } from './management-api.js';
 import { OidcFrontDoor } from './oidc.js';
 import { hashPassword } from './passwords.js';
@@ -117,6 +117,7 @@ export class AuthingEmulator {
   static async start(options: AuthingEmulatorOptions = {}): Promise<AuthingEmulator> {
     // Bad options fail before anything listens.
     if (options.publicOrigin !== undefined) normalizeOrigin(options.publicOrigin);
+    resolveLockout(options.lockout);
     for (const name of [
       'tokenTtlSeconds',
       'accessTokenTtlSeconds',

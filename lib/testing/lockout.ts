@@ -21,8 +21,9 @@ export class Lockout {
   readonly #lockedUntil = new Map<string, number>();
 
   constructor(options: LockoutOptions | false | undefined) {
-    this.#max = options === false ? 0 : (options?.maxAttempts ?? 5);
-    this.#windowMs = (options === false ? 0 : (options?.windowSeconds ?? 300)) * 1000;
+    const { maxAttempts, windowSeconds } = resolveLockout(options);
+    this.#max = maxAttempts;
+    this.#windowMs = windowSeconds * 1000;
   }
 
   /** Seconds the account stays locked, or 0. */
@@ -68,6 +69,23 @@ export class Lockout {
     }
     for (const [key, until] of this.#lockedUntil) if (until <= now) this.#lockedUntil.delete(key);
   }
+}
+
+/** The lockout settings with their defaults; throws a TypeError naming a bad one. */
+export function resolveLockout(options: LockoutOptions | false | undefined): Required<LockoutOptions> {
+  if (options === false) return { maxAttempts: 0, windowSeconds: 1 };
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('lockout: expected { maxAttempts, windowSeconds } or false');
+  }
+  const maxAttempts = options?.maxAttempts ?? 5;
+  const windowSeconds = options?.windowSeconds ?? 300;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 0) {
+    throw new TypeError('lockout.maxAttempts: expected a whole number >= 0 (0 turns the lockout off)');
+  }
+  if (!Number.isInteger(windowSeconds) || windowSeconds <= 0) {
+    throw new TypeError('lockout.windowSeconds: expected a whole number of seconds > 0');
+  }
+  return { maxAttempts, windowSeconds };
 }
 
 export function lockedError(seconds: number): ApiError {

@@ -298,6 +298,11 @@ describe('(10) lockout after repeated failed sign-ins', () => {
     expect(right.body).toMatch(/Account locked/);
   });
 
+  it('refuses bad settings before listening, naming them', async () => {
+    await expect(AuthingEmulator.start({ lockout: { maxAttempts: -1 } })).rejects.toThrow(/lockout\.maxAttempts/);
+    await expect(AuthingEmulator.start({ lockout: { windowSeconds: 0 } })).rejects.toThrow(/lockout\.windowSeconds/);
+  });
+
   it('is on by default (5 attempts) and can be turned off', async () => {
     const defaults = await AuthingEmulator.start({ seed: { users: [{ ...USER }] }, logger });
     const off = await AuthingEmulator.start({ seed: { users: [{ ...USER }] }, lockout: false, logger });
