@@ -30,5 +30,6 @@ try {
   await runCli(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`nestjs-authing-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  const exitCode = error && typeof error === 'object' && Number.isInteger(error.exitCode) ? error.exitCode : 1;
+  process.exit(exitCode);
 }

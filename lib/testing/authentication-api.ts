@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { ApiError, API_CODES, invalidArgument } from './http.js';
+import { lockedError, type Lockout } from './lockout.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { groupDto, roleDto, userDto, validateProfile, type AppRecord, type Store, type UserRecord } from './store.js';
 import { readClientCredentials, secretsEqual, tokenFromAuthorization, type TokenService } from './tokens.js';
@@ -70,6 +71,7 @@ export interface AuthenticationDeps {
   store: Store;
   tokens: TokenService;
   passcodes: Passcodes;
+  lockout: Lockout;
   createRefreshToken: (app: AppRecord, userId: string, scope: string) => Promise<string>;
 }
 
@@ -78,7 +80,7 @@ export interface AuthenticationDeps {
  * application makes with the user's access token (`authorization: <token>` or `Bearer <token>`).
  */
 export function authenticationRoutes(deps: AuthenticationDeps): Map<string, AuthenticationHandler> {
-  const { store, tokens, passcodes } = deps;
+  const { store, tokens, passcodes, lockout } = deps;
   const routes = new Map<string, AuthenticationHandler>();
   const route = (method: 'GET' | 'POST', path: string, handler: AuthenticationHandler): void => {
     routes.set(`${method} /api/v3/${path}`, handler);
@@ -125,7 +127,10 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
   const issue = (user: UserRecord, app: AppRecord, scope: string) =>
     tokens.issue(user, app, scope, { refreshToken: (s) => deps.createRefreshToken(app, user.userId, s) });
 
-  /** The email or phone of a PASSCODE payload, once its one-time code is checked and used up. */
+  /**
+   * The email or phone of a PASSCODE payload, once its one-time code is checked and used up. Wrong
+   * codes count towards the lockout of the account (or of the email/phone, for an unknown user).
+   */
   const consumePasscode = (args: Record<string, unknown>) => {
     const payload = requireObject(args, 'passCodePayload');
     const passCode = requireString(payload, 'passCode');
@@ -133,9 +138,14 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     const phone = optionalString(payload, 'phone');
     const target = email ?? phone;
     if (!target) throw invalidArgument('Missing required field: passCodePayload.email or passCodePayload.phone');
+    const known = store.findUser(target, email ? 'email' : 'phone');
+    const key = known ? known.userId : `passcode:${target.trim().toLowerCase()}`;
+    lockout.assertOpen(key);
     if (!passcodes.consume(target, passCode)) {
+      if (lockout.fail(key)) throw lockedError(lockout.remainingSeconds(key));
       throw new ApiError(400, API_CODES.BAD_PASSCODE, 'Incorrect or expired verification code');
     }
+    lockout.succeed(key);
     return { email, phone, target };
   };
 
@@ -157,9 +167,12 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
           ? store.findByAccount(identifier)
           : store.findUser(identifier, given === 'email' ? 'email' : given === 'phone' ? 'phone' : 'username');
       if (!user) throw new ApiError(400, API_CODES.USER_NOT_FOUND, 'User does not exist');
+      lockout.assertOpen(user.userId);
       if (!(await verifyPassword(password, user.passwordHash))) {
+        if (lockout.fail(user.userId)) throw lockedError(lockout.remainingSeconds(user.userId));
         throw new ApiError(400, API_CODES.BAD_PASSWORD, 'Incorrect account or password');
       }
+      lockout.succeed(user.userId);
     } else if (connection === 'PASSCODE') {
       const { email, phone, target } = consumePasscode(args);
       user = store.findUser(target, email ? 'email' : 'phone');

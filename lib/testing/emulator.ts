@@ -11,6 +11,7 @@ import {
   corsHeaders,
   errorEnvelope,
   handlePreflight,
+  type OriginPolicy,
   newRequestId,
   parseJsonObject,
   readBody,
@@ -19,12 +20,13 @@ import {
   successEnvelope,
 } from './http.js';
 import { generateSigningKey, KeyRing } from './keys.js';
+import { Lockout, resolveLockout } from './lockout.js';
 import { managementRoutes, type ManagementHandler } from './management-api.js';
 import { OidcFrontDoor } from './oidc.js';
 import { hashPassword } from './passwords.js';
 import { readJsonFile, writeJsonAtomic } from './persistence.js';
 import { queryArgCandidates, SignatureVerifier } from './signature-verifier.js';
-import { newId, newSecret, publicApp, Store, userDto, validateProfile, type AppRecord } from './store.js';
+import { appOrigins, newId, newSecret, publicApp, Store, userDto, validateProfile, type AppRecord } from './store.js';
 import { TokenService } from './tokens.js';
 import type {
   AuthingEmulatorOptions,
@@ -39,6 +41,7 @@ import type {
   IssueTokensOptions,
 } from './types.js';
 import { homePage } from './views.js';
+import { displayHost, normalizeOrigin, positiveSeconds, tooLarge, validHost } from './request-guards.js';
 
 /** The user created when the seed has none. */
 export const DEMO_USER: Readonly<Required<Pick<EmulatorUserSeed, 'email' | 'username' | 'password' | 'name'>>> = {
@@ -82,6 +85,11 @@ export class AuthingEmulator {
   #managementRoutes!: Map<string, ManagementHandler>;
   #authenticationRoutes!: Map<string, AuthenticationHandler>;
   readonly #passcodes = new Passcodes();
+  /** Browser origins allowed by CORS: those of every application's redirect URIs and web origins. */
+  readonly #allowedOrigin: OriginPolicy = (origin) =>
+    [...this.#store.apps.values()].some((app) => appOrigins(app).has(origin));
+  #lockout!: Lockout;
+  #refreshTokenTtl = 0;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
   #ready = false;
@@ -95,8 +103,10 @@ export class AuthingEmulator {
     this.#server = server;
     this.#store = store;
     this.port = (server.address() as AddressInfo).port;
-    this.localOrigin = `http://${displayHost(options.host ?? '127.0.0.1')}:${this.port}`;
-    const origin = (options.publicOrigin ?? this.localOrigin).replace(/\/+$/, '');
+    // An origin as browsers write it (no default port), so that the issuer and the endpoints
+    // oidc-provider derives from the Host header agree on any port, 80 included.
+    this.localOrigin = new URL(`http://${displayHost(options.host ?? '127.0.0.1')}:${this.port}`).origin;
+    const origin = normalizeOrigin(options.publicOrigin ?? this.localOrigin);
     this.origin = origin;
     this.issuer = `${origin}/oidc`;
     this.#logger = options.logger;
@@ -105,6 +115,18 @@ export class AuthingEmulator {
 
   /** Starts an emulator and resolves once it accepts requests. */
   static async start(options: AuthingEmulatorOptions = {}): Promise<AuthingEmulator> {
+    // Bad options fail before anything listens.
+    if (options.publicOrigin !== undefined) normalizeOrigin(options.publicOrigin);
+    resolveLockout(options.lockout);
+    for (const name of [
+      'tokenTtlSeconds',
+      'accessTokenTtlSeconds',
+      'idTokenTtlSeconds',
+      'refreshTokenTtlSeconds',
+    ] as const) {
+      const value = options[name];
+      if (value !== undefined) positiveSeconds(value, name);
+    }
     const store = new Store();
     if (options.dataFile) await mkdir(dirname(options.dataFile), { recursive: true });
     const loaded = options.dataFile ? await readJsonFile(options.dataFile) : undefined;
@@ -114,7 +136,21 @@ export class AuthingEmulator {
     if (store.accessKeys.size === 0) store.accessKeys.set(newId(), newSecret());
     if (store.signingKeys.length === 0) store.signingKeys = [await generateSigningKey()];
 
-    const server = createServer({ keepAliveTimeout: 5000 });
+    // The issuer contains the port, which with port 0 is known only once listening: the port opens
+    // before the OIDC provider is built. Requests arriving meanwhile wait for it instead of hanging.
+    let resolveReady!: (emulator: AuthingEmulator) => void;
+    let rejectReady!: (error: unknown) => void;
+    const ready = new Promise<AuthingEmulator>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    ready.catch(() => undefined);
+    const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      ready.then(
+        (emulator) => emulator.#handle(req, res),
+        () => res.destroy(),
+      );
+    });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -127,7 +163,9 @@ export class AuthingEmulator {
     store.onChange = () => emulator.#scheduleSave();
     try {
       await emulator.#init(options);
+      resolveReady(emulator);
     } catch (error) {
+      rejectReady(error);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       throw error;
@@ -138,12 +176,24 @@ export class AuthingEmulator {
   async #init(options: AuthingEmulatorOptions): Promise<void> {
     const store = this.#store;
     this.#keys = new KeyRing(store.signingKeys);
-    this.#tokens = new TokenService(() => this.#keys, this.issuer, store, options.tokenTtlSeconds ?? 3600);
+    const ttl = options.tokenTtlSeconds ?? 3600;
+    this.#tokens = new TokenService(
+      () => this.#keys,
+      this.issuer,
+      store,
+      positiveSeconds(options.accessTokenTtlSeconds ?? ttl, 'accessTokenTtlSeconds'),
+      positiveSeconds(options.idTokenTtlSeconds ?? ttl, 'idTokenTtlSeconds'),
+    );
+    this.#lockout = new Lockout(options.lockout);
+    this.#refreshTokenTtl = positiveSeconds(options.refreshTokenTtlSeconds ?? 30 * 24 * 3600, 'refreshTokenTtlSeconds');
     this.#oidc = new OidcFrontDoor({
       issuer: this.issuer,
       store,
       keys: () => this.#keys,
       tokens: this.#tokens,
+      lockout: this.#lockout,
+      allowedOrigin: this.#allowedOrigin,
+      refreshTokenTtlSeconds: this.#refreshTokenTtl,
       logger: this.#logger,
     });
     await this.#oidc.build();
@@ -156,12 +206,13 @@ export class AuthingEmulator {
       store,
       tokens: this.#tokens,
       passcodes: this.#passcodes,
+      lockout: this.#lockout,
       createRefreshToken: (app, userId, scope) => this.#oidc.createRefreshToken(app, userId, scope),
     });
-    this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res));
     this.#sweeper = setInterval(() => {
       this.#oidc.storage.sweep();
       this.#tokens.sweep();
+      this.#lockout.sweep();
     }, SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
     this.#ready = true;
@@ -213,6 +264,15 @@ export class AuthingEmulator {
   /** The last verification code "sent" by `/api/v3/send-sms` or `/api/v3/send-email` to a phone or email. */
   lastPasscode(emailOrPhone: string): string | undefined {
     return this.#passcodes.last(emailOrPhone);
+  }
+
+  /** Lifetimes in seconds of the tokens issued (hosted login and sign-in API alike). */
+  get tokenLifetimes(): { accessToken: number; idToken: number; refreshToken: number } {
+    return {
+      accessToken: this.#tokens.ttlSeconds,
+      idToken: this.#tokens.idTokenTtlSeconds,
+      refreshToken: this.#refreshTokenTtl,
+    };
   }
 
   /** Requests received since start (or the last {@link resetRequestCounts}). */
@@ -360,7 +420,10 @@ export class AuthingEmulator {
       );
     }
     try {
-      if (handlePreflight(req, res)) return;
+      if (!validHost(req.headers.host)) {
+        return sendJson(res, 400, { error: 'invalid_request', error_description: 'Invalid Host header' });
+      }
+      if (handlePreflight(req, res, this.#allowedOrigin)) return;
       if (path.startsWith('/api/')) return await this.#api(req, res, path, url);
       if (path === '/oidc' || path.startsWith('/oidc/')) return await this.#oidc.handle(req, res, path);
       if (path.startsWith('/interaction/')) return await this.#oidc.handleInteraction(req, res, path);
@@ -372,6 +435,7 @@ export class AuthingEmulator {
       if (path === '/' && req.method === 'GET') return sendHtml(res, 200, homePage(this.origin));
       sendJson(res, 404, { error: 'not_found', error_description: `Nothing at ${path}` });
     } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 413) return tooLarge(req, res, path, this.#allowedOrigin);
       this.#logger?.error(`${req.method} ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal emulator error' });
       else res.destroy();
@@ -381,7 +445,7 @@ export class AuthingEmulator {
   /** `/api/...`: every answer is an Authing envelope at HTTP 200, success or business error. */
   async #api(req: IncomingMessage, res: ServerResponse, path: string, rawUrl: string): Promise<void> {
     const requestId = newRequestId();
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.#allowedOrigin);
     const method = req.method ?? 'GET';
     try {
       const key = `${method} ${path}`;
@@ -417,11 +481,6 @@ export class AuthingEmulator {
       );
     }
   }
-}
-
-function displayHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 async function seedStore(store: Store, seed: EmulatorSeed): Promise<void> {

@@ -154,22 +154,37 @@ export function errorEnvelope(error: ApiError, requestId: string): Record<string
   return { statusCode: error.statusCode, message: error.message, apiCode: error.apiCode, requestId, data: null };
 }
 
-/** Adds permissive CORS headers for a browser caller (the emulator is a local development tool). */
-export function corsHeaders(req: IncomingMessage): Record<string, string> {
+/** Whether a browser origin may call the emulator (see {@link appOrigins}). */
+export type OriginPolicy = (origin: string) => boolean;
+
+/**
+ * CORS headers for a browser caller from an allowed origin (those of the applications' redirect
+ * URIs and web origins), without credentials: these endpoints take tokens, never cookies.
+ */
+export function corsHeaders(req: IncomingMessage, allowed: OriginPolicy): Record<string, string> {
   const origin = req.headers.origin;
   if (!origin) return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    vary: 'Origin',
-  };
+  if (!allowed(origin)) return { vary: 'Origin' };
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
 }
 
-/** Answers a CORS preflight; true when the request was one. */
-export function handlePreflight(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'OPTIONS' || !req.headers.origin || !req.headers['access-control-request-method']) return false;
+/** Answers a CORS preflight (403 for an origin no application allows); true when the request was one. */
+export function handlePreflight(req: IncomingMessage, res: ServerResponse, allowed: OriginPolicy): boolean {
+  const origin = req.headers.origin;
+  if (req.method !== 'OPTIONS' || !origin || !req.headers['access-control-request-method']) return false;
+  if (!allowed(origin)) {
+    sendJson(
+      res,
+      403,
+      { error: 'invalid_request', error_description: `origin ${origin} is not allowed` },
+      {
+        vary: 'Origin',
+      },
+    );
+    return true;
+  }
   res.writeHead(204, {
-    ...corsHeaders(req),
+    ...corsHeaders(req, allowed),
     'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
     'access-control-allow-headers':
       req.headers['access-control-request-headers'] ?? 'authorization, content-type, x-authing-app-id',

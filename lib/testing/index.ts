@@ -4,6 +4,7 @@
  */
 export { AuthingEmulator, DEMO_USER } from './emulator.js';
 export { API_CODES } from './http.js';
+export type { LockoutOptions } from './lockout.js';
 export type {
   AuthingEmulatorOptions,
   EmulatorAccessKey,

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { markOfflineAccess, OFFLINE_PARAM, replayRequest } from './browser-sdk.js';
 import { randomBytes } from 'node:crypto';
 import type { InteractionDetails, OidcGrant, Provider } from 'oidc-provider';
 import { allClaims, claimsForScopes, KNOWN_SCOPES, SCOPE_CLAIMS } from './claims.js';
-import { corsHeaders, parseForm, readBody, sendHtml, sendJson } from './http.js';
+import { corsHeaders, parseForm, readBody, sendHtml, sendJson, type OriginPolicy } from './http.js';
 import type { KeyRing } from './keys.js';
 import { OidcStorage } from './oidc-adapter.js';
-import type { AppRecord, Store } from './store.js';
+import { appOrigins, type AppRecord, type Store } from './store.js';
 import {
   looksLikeJwt,
   readClientCredentials,
@@ -14,6 +15,7 @@ import {
   type TokenService,
 } from './tokens.js';
 import type { EmulatorLogger } from './types.js';
+import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
 
@@ -48,6 +50,9 @@ export interface OidcOptions {
   store: Store;
   keys: () => KeyRing;
   tokens: TokenService;
+  lockout: Lockout;
+  allowedOrigin: OriginPolicy;
+  refreshTokenTtlSeconds: number;
   logger: EmulatorLogger | undefined;
 }
 
@@ -99,11 +104,35 @@ export class OidcFrontDoor {
       // endpoint after setAccessToken(); Authing ignores it, oidc-provider would refuse it.
       const auth = req.headers.authorization;
       if (auth && !/^(Basic|DPoP)\s/i.test(auth)) delete req.headers.authorization;
+      if (
+        req.method === 'POST' &&
+        !req.headers.authorization &&
+        typeof req.headers['x-authing-app-id'] === 'string' &&
+        /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')
+      ) {
+        req = await this.#appIdAsClientId(req);
+      }
     }
-    const original = req.url ?? '/';
+    let original = req.url ?? '/';
+    if (sub === '/auth' && req.method === 'GET') original = markOfflineAccess(original);
+    // oidc-provider finds its mount path by comparing originalUrl with url.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
     req.url = original.slice('/oidc'.length) || '/';
     this.#callback(req, res);
+  }
+
+  /**
+   * `@authing/web` refreshes with the app id in an `x-authing-app-id` header, no `client_id` and an
+   * empty `redirect_uri`; Authing accepts that for a public app. The body is read and replayed with
+   * `client_id` set (and the empty `redirect_uri` dropped) for oidc-provider.
+   */
+  async #appIdAsClientId(req: IncomingMessage): Promise<IncomingMessage> {
+    const appId = req.headers['x-authing-app-id'] as string;
+    const form = parseForm(await readBody(req));
+    const app = this.options.store.apps.get(appId);
+    if (form.client_id === undefined && app?.tokenEndpointAuthMethod === 'none') form.client_id = appId;
+    if (form.redirect_uri === '') delete form.redirect_uri;
+    return replayRequest(req, Buffer.from(new URLSearchParams(form).toString()));
   }
 
   /** Handles `/interaction/<uid>[/login|/confirm|/abort]`: the hosted login and consent pages. */
@@ -160,7 +189,13 @@ export class OidcFrontDoor {
         return sendHtml(res, 400, errorPage('No login pending', { error: 'invalid_request' }));
       const account = (form.account ?? form.email ?? form.username ?? '').trim();
       const user = account ? this.options.store.findByAccount(account) : undefined;
+      const { lockout } = this.options;
+      const locked = (seconds: number) =>
+        sendHtml(res, 200, loginPage({ uid: details.uid, appName, account, error: lockedError(seconds).message }));
+      if (user && lockout.remainingSeconds(user.userId) > 0) return locked(lockout.remainingSeconds(user.userId));
       const ok = user !== undefined && (await verifyPassword(form.password ?? '', user.passwordHash));
+      if (user && !ok && lockout.fail(user.userId)) return locked(lockout.remainingSeconds(user.userId));
+      if (user && ok) lockout.succeed(user.userId);
       if (!user || !ok) {
         return sendHtml(
           res,
@@ -247,7 +282,7 @@ export class OidcFrontDoor {
   // ─── Authing-compatible endpoints in front of oidc-provider ─────────────────────────────────────
 
   async #userinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.options.allowedOrigin);
     const url = new URL(req.url ?? '/', 'http://x');
     let token = url.searchParams.get('access_token') ?? tokenFromAuthorization(req.headers);
     if (!token && req.method === 'POST') token = parseForm(await readBody(req)).access_token;
@@ -291,7 +326,7 @@ export class OidcFrontDoor {
    */
   async #tokenRequest(req: IncomingMessage, res: ServerResponse) {
     const form = parseForm(await readBody(req));
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, this.options.allowedOrigin);
     const app = this.#authenticateClient(req, form);
     if (typeof app === 'string') {
       sendJson(res, 401, { error: 'invalid_client', error_description: app }, cors);
@@ -362,19 +397,31 @@ export class OidcFrontDoor {
     const request = await this.#tokenRequest(req, res);
     if (!request) return;
     const { cors, app, token } = request;
+    // RFC 7009 2.1: only the client a token was issued to may revoke it. As oidc-provider (and so
+    // Authing) answers: a confidential client gets an error, a public one a silent no-op.
+    const notYours = (): void =>
+      sendJson(
+        res,
+        400,
+        { error: 'invalid_request', error_description: 'client is not authorized to revoke the presented token' },
+        cors,
+      );
     if (looksLikeJwt(token)) {
+      let claims;
       try {
-        const claims = await this.options.tokens.verifyAccessToken(token);
-        const clientId = claims.client_id ?? claims.aud;
-        if (clientId === app.appId || app.tokenEndpointAuthMethod !== 'none') {
-          this.options.tokens.revoke(claims.jti, claims.exp);
-        }
+        claims = await this.options.tokens.verifyAccessToken(token);
       } catch {
         // RFC 7009: an invalid token is not an error.
       }
+      if (claims) {
+        const clientId = claims.client_id ?? (typeof claims.aud === 'string' ? claims.aud : undefined);
+        if (clientId === app.appId) this.options.tokens.revoke(claims.jti, claims.exp);
+        else if (app.tokenEndpointAuthMethod !== 'none') return notYours();
+      }
     } else {
       const refresh = await this.#provider.RefreshToken.find(token);
-      if (refresh && (refresh.clientId === app.appId || app.tokenEndpointAuthMethod !== 'none')) {
+      if (refresh && refresh.clientId !== app.appId && app.tokenEndpointAuthMethod !== 'none') return notYours();
+      if (refresh && refresh.clientId === app.appId) {
         await refresh.destroy();
         const grant = await this.#provider.Grant.find(refresh.grantId);
         await grant?.destroy();
@@ -402,18 +449,40 @@ export class OidcFrontDoor {
       },
       claims: { acr: null, sid: null, auth_time: null, iss: null, ...SCOPE_CLAIMS },
       scopes: KNOWN_SCOPES,
+      // Advertise what is served: the code flow, these client authentications, no DPoP.
+      responseTypes: ['code'],
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       clientDefaults: {
         grant_types: ['authorization_code', 'refresh_token'],
         id_token_signed_response_alg: 'RS256',
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
       },
+      // See markOfflineAccess: a refresh token for offline_access without prompt=consent, as Authing.
+      extraParams: [OFFLINE_PARAM],
+      expiresWithSession: async (ctx: KoaLike, code: { scopes: Set<string> }) =>
+        !(code.scopes.has('offline_access') || ctx.oidc?.params?.[OFFLINE_PARAM] === '1'),
+      issueRefreshToken: async (
+        _ctx: unknown,
+        client: { grantTypeAllowed(type: string): boolean },
+        code: { kind: string; scopes: Set<string>; expiresWithSession?: boolean },
+      ) =>
+        client.grantTypeAllowed('refresh_token') &&
+        (code.scopes.has('offline_access') || (code.kind === 'AuthorizationCode' && code.expiresWithSession !== true)),
       features: {
         devInteractions: { enabled: false },
+        // @authing/web's silent login (prompt=none in a hidden iframe) and popup login.
+        webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' },
         introspection: { enabled: true, allowedPolicy: async () => true },
-        revocation: { enabled: true, allowedPolicy: async () => true },
+        // Both endpoints are answered by #introspect and #revoke above; these policies mirror them.
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+            token.clientId === client.clientId,
+        },
         userinfo: { enabled: true },
         clientCredentials: { enabled: true },
+        dPoP: { enabled: false },
         rpInitiatedLogout: {
           enabled: true,
           logoutSource: async (ctx: KoaLike, form: string) => {
@@ -461,18 +530,22 @@ export class OidcFrontDoor {
         return { accountId: sub, claims: async () => allClaims(user, store) };
       },
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-      clientBasedCORS: () => true,
+      // The token endpoint and the others oidc-provider answers itself: the client's own origins.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { clientId: string }) => {
+        const app = store.apps.get(client.clientId);
+        return app !== undefined && appOrigins(app).has(origin);
+      },
       renderError: async (ctx: KoaLike, out: Record<string, unknown>) => {
         ctx.type = 'html';
-        ctx.body = errorPage('Sign-in error', out);
+        ctx.body = errorPage(errorTitle(ctx.oidc?.route), out);
       },
       ttl: {
         AccessToken: ttl,
         ClientCredentials: ttl,
-        IdToken: ttl,
+        IdToken: tokens.idTokenTtlSeconds,
         AuthorizationCode: 60,
-        RefreshToken: 30 * 24 * 3600,
-        Grant: 30 * 24 * 3600,
+        RefreshToken: this.options.refreshTokenTtlSeconds,
+        Grant: Math.max(30 * 24 * 3600, this.options.refreshTokenTtlSeconds),
         Session: 14 * 24 * 3600,
         Interaction: 3600,
         DeviceCode: 600,
@@ -497,7 +570,16 @@ interface KoaLike {
   type: string;
   body: unknown;
   host: string;
-  oidc?: { params?: Record<string, unknown> };
+  oidc?: { params?: Record<string, unknown>; route?: string };
+}
+
+/** The title of an error page, named for what failed. */
+function errorTitle(route: string | undefined): string {
+  if (route === 'end_session' || route === 'end_session_confirm' || route === 'end_session_success') {
+    return 'Sign-out error';
+  }
+  if (route === 'authorization' || route === 'resume') return 'Sign-in error';
+  return 'Error';
 }
 
 /** Metadata of an application as an oidc-provider client. */

@@ -484,6 +484,7 @@ export class Store {
     appName?: string;
     redirectUris?: string[];
     logoutRedirectUris?: string[];
+    webOrigins?: string[];
     tokenEndpointAuthMethod?: EmulatorClientAuthMethod;
   }): AppRecord {
     const appId = input.appId ?? newId();
@@ -491,10 +492,11 @@ export class Store {
     const app: AppRecord = {
       appId,
       appSecret: input.appSecret ?? newSecret(),
-      appName: input.appName ?? `App ${appId.slice(0, 6)}`,
+      appName: input.appName ?? DEFAULT_APP_NAME,
       redirectUris: [...(input.redirectUris ?? DEFAULT_REDIRECT_URIS)],
       logoutRedirectUris: [...(input.logoutRedirectUris ?? DEFAULT_LOGOUT_REDIRECT_URIS)],
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_post',
+      ...(input.webOrigins ? { webOrigins: [...input.webOrigins] } : {}),
       createdAt: now(),
     };
     this.apps.set(appId, app);
@@ -538,7 +540,19 @@ export class Store {
 }
 
 export const DEFAULT_REDIRECT_URIS = ['http://localhost:3000/callback', 'http://127.0.0.1:3000/callback'];
-export const DEFAULT_LOGOUT_REDIRECT_URIS = ['http://localhost:3000', 'http://127.0.0.1:3000'];
+/**
+ * Matching is exact, as at Authing: both spellings of the home page are registered, so an app sending
+ * `http://127.0.0.1:3000/` (the sample, and most apps) and one sending it without the slash both work.
+ */
+export const DEFAULT_LOGOUT_REDIRECT_URIS = [
+  'http://localhost:3000/',
+  'http://localhost:3000',
+  'http://127.0.0.1:3000/',
+  'http://127.0.0.1:3000',
+];
+
+/** The name on the hosted login page of an application created without one. */
+export const DEFAULT_APP_NAME = 'My App';
 
 function roleKey(namespace: string, code: string): string {
   return `${namespace}\u0000${code}`;
@@ -681,5 +695,16 @@ export function publicApp(app: AppRecord): EmulatorApp {
     redirectUris: [...app.redirectUris],
     logoutRedirectUris: [...app.logoutRedirectUris],
     tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+    ...(app.webOrigins ? { webOrigins: [...app.webOrigins] } : {}),
   };
+}
+
+/** The browser origins of an application: of its redirect and logout redirect URIs, and its web origins. */
+export function appOrigins(app: EmulatorApp): Set<string> {
+  const origins = new Set<string>();
+  for (const uri of [...app.redirectUris, ...app.logoutRedirectUris, ...(app.webOrigins ?? [])]) {
+    const parsed = URL.parse(uri);
+    if (parsed && parsed.origin !== 'null') origins.add(parsed.origin);
+  }
+  return origins;
 }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { claimsForScopes } from './claims.js';
+import { claimsForScopes, KNOWN_SCOPES } from './claims.js';
 import { newJti, type KeyRing } from './keys.js';
 import type { AppRecord, Store, UserRecord } from './store.js';
 import type { EmulatorTokenSet } from './types.js';
@@ -29,10 +29,16 @@ export class TokenService {
     private readonly keys: () => KeyRing,
     private readonly issuer: string,
     private readonly store: Store,
+    /** Lifetime of access tokens. */
     readonly ttlSeconds: number,
+    /** Lifetime of id_tokens; default the access tokens'. */
+    readonly idTokenTtlSeconds: number = ttlSeconds,
   ) {}
 
-  /** Access token, id_token and (with `offline_access`) a refresh token, as `/api/v3/signin` answers. */
+  /**
+   * Access token, id_token and (with `offline_access`) a refresh token, as `/api/v3/signin` answers.
+   * Scopes the emulator does not know are dropped.
+   */
   async issue(
     user: UserRecord,
     app: AppRecord,
@@ -43,7 +49,9 @@ export class TokenService {
       refreshToken?: (scope: string) => Promise<string>;
     } = {},
   ): Promise<EmulatorTokenSet> {
-    const scopes = [...new Set(scope.split(/\s+/).filter(Boolean))];
+    // Only the scopes an application may grant, as the hosted login does: a scope the caller asks for
+    // is not a permission it gets.
+    const scopes = [...new Set(scope.split(/\s+/).filter((s) => KNOWN_SCOPES.includes(s)))];
     const normalized = scopes.join(' ');
     const ttl = options.expiresIn ?? this.ttlSeconds;
     const iat = Math.floor(Date.now() / 1000);
@@ -63,7 +71,7 @@ export class TokenService {
       ...claimsForScopes(user, this.store, scopes),
       ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
       iat,
-      exp,
+      exp: options.expiresIn !== undefined ? exp : iat + this.idTokenTtlSeconds,
       iss: this.issuer,
       aud: app.appId,
     });

@@ -1,3 +1,5 @@
+import type { LockoutOptions } from './lockout.js';
+
 /**
  * Public types of the local Authing emulator: options, seed data and what the JS API exposes.
  */
@@ -47,6 +49,11 @@ export interface EmulatorAppSeed {
   logoutRedirectUris?: string[];
   /** Default `client_secret_post`, like Authing and the official SDKs. */
   tokenEndpointAuthMethod?: EmulatorClientAuthMethod;
+  /**
+   * Browser origins allowed by CORS besides those of the redirect and logout redirect URIs (Authing's
+   * "web origins"), e.g. `http://localhost:5173`.
+   */
+  webOrigins?: string[];
 }
 
 export interface EmulatorAccessKeySeed {
@@ -94,6 +101,18 @@ export interface AuthingEmulatorOptions {
   logger?: EmulatorLogger;
   /** Lifetime of access and id tokens in seconds; default 3600. */
   tokenTtlSeconds?: number;
+  /** Lifetime of access tokens in seconds; default `tokenTtlSeconds`. */
+  accessTokenTtlSeconds?: number;
+  /** Lifetime of id_tokens in seconds; default `tokenTtlSeconds`. */
+  idTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens in seconds; default 30 days. */
+  refreshTokenTtlSeconds?: number;
+  /**
+   * Authing-like lockout: after `maxAttempts` failed passwords or passcodes within `windowSeconds`,
+   * the account is locked for `windowSeconds` (sign-in answers apiCode 2005, the hosted login page
+   * says so). Default `{ maxAttempts: 5, windowSeconds: 300 }`; `false` disables it.
+   */
+  lockout?: LockoutOptions | false;
   /** How far the `date` header of a signed management request may be from the server clock; default 900 s. */
   signatureWindowSeconds?: number;
 }
@@ -106,6 +125,8 @@ export interface EmulatorApp {
   redirectUris: string[];
   logoutRedirectUris: string[];
   tokenEndpointAuthMethod: EmulatorClientAuthMethod;
+  /** Extra CORS origins, when configured. */
+  webOrigins?: string[];
 }
 
 export interface EmulatorAccessKey {
@@ -142,7 +163,11 @@ export interface IssueTokensOptions {
   user: string;
   /** Audience; default the main application. */
   appId?: string;
-  /** Default `openid profile`; `offline_access` adds a refresh token usable at `/oidc/token`. */
+  /**
+   * Default `openid profile`; `offline_access` adds a refresh token usable at `/oidc/token`. Scopes the
+   * emulator does not know (anything but the standard OIDC ones, `username`, `roles`, `external_id`
+   * and `offline_access`) are dropped, as `/api/v3/signin` and the hosted login drop them.
+   */
   scope?: string;
   /** Lifetime in seconds; a negative value gives an already expired token. */
   expiresIn?: number;

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,4 +61,91 @@ describe('emulator: command line', () => {
     expect(state.version).toBe(1);
     expect(out).toContain(state.apps[0]!.appId);
   });
+
+  it('takes --app-name (banner and login card), the token lifetimes and the lockout settings', async () => {
+    const proc = spawn(
+      process.execPath,
+      [
+        'bin/nestjs-authing-emulator.js',
+        ...['--port', '0', '--quiet', '--app-name', 'Acme Portal'],
+        ...['--access-token-ttl', '90', '--id-token-ttl', '45', '--refresh-token-ttl', '900'],
+        ...['--lockout-attempts', '2', '--lockout-window', '60'],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = proc;
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 20_000);
+      proc.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Press Ctrl+C to stop')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toMatch(/name\s+Acme Portal/);
+    expect(out).toContain('Tokens        access 90 s, id_token 45 s, refresh 900 s');
+    // Both spellings of the sample's home page are registered for logout.
+    expect(out).toContain('http://127.0.0.1:3000/, http://127.0.0.1:3000');
+    const origin = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+    const appId = /appId\s+([0-9a-f]{24})/.exec(out)![1]!;
+    const authorize = new URL(`${origin}/oidc/auth`);
+    authorize.search = new URLSearchParams({
+      client_id: appId,
+      redirect_uri: 'http://127.0.0.1:3000/callback',
+      response_type: 'code',
+      scope: 'openid',
+    }).toString();
+    const first = await fetch(authorize, { redirect: 'manual' });
+    const cookie = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await fetch(new URL(first.headers.get('location')!, origin), { headers: { cookie } });
+    expect(await page.text()).toContain('to continue to <strong>Acme Portal</strong>');
+    const appSecret = /appSecret\s+([0-9a-f]{32})/.exec(out)![1]!;
+    const signIn = async (password: string) => {
+      const res = await fetch(`${origin}/api/v3/signin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          connection: 'PASSWORD',
+          passwordPayload: { account: 'demo', password },
+          client_id: appId,
+          client_secret: appSecret,
+        }),
+      });
+      return (await res.json()) as { apiCode?: number; data: { expire_in: number } | null };
+    };
+    expect((await signIn('Passw0rd!')).data!.expire_in).toBe(90);
+    expect((await signIn('wrong-1')).apiCode).toBe(2006);
+    expect((await signIn('wrong-2')).apiCode).toBe(2005);
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await exited;
+  }, 30_000);
+
+  it('says in one line that the port is busy, and exits with code 3', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['bin/nestjs-authing-emulator.js', '--port', String(port)],
+          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        );
+      });
+      expect(result.code).toBe(3);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `nestjs-authing-emulator: port ${port} is already in use on 127.0.0.1 (another emulator?): stop it, or pick another port with --port <port> (0 picks a free one)`,
+      ]);
+      expect(result.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 30_000);
 });
