@@ -45,12 +45,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, origin: string): SampleAut
 
 /** The module options the sample derives from its config (what an application would write). */
 export function moduleOptions(config: SampleAuthingConfig): AuthingModuleOptions {
-  const hasManagement = Boolean(config.accessKeyId && config.accessKeySecret);
   return {
     ...config,
-    scope: config.scope ?? 'openid profile email',
-    // Roles are looked up through the ManagementClient when there are credentials.
-    roles: { source: hasManagement ? 'management' : 'token', cacheTtl: 30_000 },
+    // The module's default source: Authing's own roles through the ManagementClient when the
+    // management credentials are set, else the id_token's `roles` claim (the `roles` scope).
+    roles: { cacheTtl: 30_000 },
     loginFailureRedirect: '/?login=failed',
   };
 }

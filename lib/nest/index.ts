@@ -38,6 +38,8 @@ export { AuthingGuard, AuthingRolesGuard, AuthingAccessPolicy } from './guards/a
 export { AuthingLoginGuard, describeFailure } from './guards/authing-login.guard.js';
 export type { LoginFailure } from './guards/authing-login.guard.js';
 export { AuthingStrategy } from './strategy/authing.strategy.js';
+export type { AuthingPassportStrategy } from './strategy/authing.strategy.js';
+export { AuthingOptionalDependencyError } from './strategy/hosted-login-dependencies.js';
 export { AuthingLoginStore } from './strategy/login-state-store.js';
 export { AuthingLogout } from './logout/authing-logout.service.js';
 export type { AuthingLogoutOptions, RedirectingResponse } from './logout/authing-logout.service.js';

@@ -160,10 +160,11 @@ async function callback(agent: request.Agent, state: string, code = 'the-code') 
 }
 
 describe('hosted login', () => {
-  test('the strategy is a singleton registered with passport as "authing"', () => {
-    const strategy = (passport as unknown as { _strategy(name: string): unknown })._strategy('authing');
-    expect(strategy).toBe(app.get(AuthingStrategy));
-    expect(strategy).toBeInstanceOf(AuthingStrategy);
+  test('the strategy is a singleton registered with passport as "authing" at start-up', async () => {
+    const registered = (passport as unknown as { _strategy(name: string): unknown })._strategy('authing');
+    const { strategy } = await app.get(AuthingStrategy).load();
+    expect(registered).toBe(strategy);
+    expect((await app.get(AuthingStrategy).load()).strategy).toBe(strategy);
   });
 
   test('the authorize request carries client, redirect, scope, state, nonce and an S256 challenge', async () => {
@@ -174,7 +175,7 @@ describe('hosted login', () => {
       response_type: 'code',
       client_id: APP_ID,
       redirect_uri: `${APP_ORIGIN}/callback`,
-      scope: 'openid profile email',
+      scope: 'openid profile email roles',
       nonce: expect.stringMatching(/^[\w+/]{20}$/),
       state: expect.stringMatching(/^[\w-]{32}$/),
       code_challenge: expect.stringMatching(/^[\w-]{43}$/),

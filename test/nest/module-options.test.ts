@@ -103,14 +103,28 @@ describe('options are validated at start-up, naming the option', () => {
     const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS);
     expect(options).toMatchObject({
       appId: APP_ID,
-      scope: 'openid profile email',
+      scope: 'openid profile email roles',
       tokenValidation: 'local',
-      roles: { source: 'token', cacheTtl: 60_000 },
+      roles: { source: 'token', cacheTtl: 60_000, scopesAsPermissions: false },
       defaultReturnTo: '/',
       pkce: true,
       sessionKey: 'authing',
       management: undefined,
     });
+    await moduleRef.close();
+  });
+
+  test('with management credentials, roles come from Authing by default (and the scope asks for no roles)', async () => {
+    const withCredentials = { ...BASE, accessKeyId: 'AK-1', accessKeySecret: 'SK-1' };
+    let moduleRef = await boot([AuthingModule.forRoot(withCredentials)]);
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS)).toMatchObject({
+      scope: 'openid profile email',
+      roles: { source: 'management' },
+    });
+    await moduleRef.close();
+    // The user's choice wins.
+    moduleRef = await boot([AuthingModule.forRoot({ ...withCredentials, roles: { source: 'token' } })]);
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS).roles.source).toBe('token');
     await moduleRef.close();
   });
 

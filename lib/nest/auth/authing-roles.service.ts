@@ -1,14 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ManagementClient } from '../../sdk/index.js';
-import { AUTHING_OPTIONS } from '../constants.js';
+import { ManagementClient, type AuthenticationClient } from '../../sdk/index.js';
+import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import type { ResolvedAuthingOptions } from '../options/validate-options.js';
-import { roleCodes, type AuthingUser } from './authing-user.js';
+import type { AuthingUser } from './authing-user.js';
+import { TokenRoles } from './token-roles.js';
 import { TtlCache } from './ttl-cache.js';
 
 /**
  * A user's role codes and permissions, for `@Roles()` and `@Permissions()`.
  *
- * - source `token`: the token's `roles` claim; permissions from the `permissions` claim and the scope.
+ * - source `token` (default without management credentials): the `roles` claim of the id_token
+ *   (sessions) or of the access token, else of the userinfo endpoint for a bearer token granted the
+ *   `roles` scope (see {@link TokenRoles}); permissions from the `permissions` claim, and the
+ *   `scope` entries only with `roles.scopesAsPermissions`.
  * - source `management`: `getUserRoles({ userId })` and `getUserAuthorizedResources({ userId })`
  *   through the ManagementClient (`resourceCode:action` permissions), cached per user for
  *   `roles.cacheTtl` ms; concurrent requests for one user share one call.
@@ -21,15 +25,19 @@ export class AuthingRolesService {
   readonly #roles = new TtlCache<Promise<string[]>>(10_000);
   readonly #permissions = new TtlCache<Promise<string[]>>(10_000);
   readonly #logger = new Logger('AuthingRoles');
+  readonly #tokenRoles: TokenRoles;
 
   constructor(
     @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(ManagementClient) private readonly management: ManagementClient,
-  ) {}
+    @Inject(AUTHING_ROOT_CLIENT) root: AuthenticationClient,
+  ) {
+    this.#tokenRoles = new TokenRoles(root, options.roles.cacheTtl);
+  }
 
   /** The user's role codes. */
   rolesOf(user: AuthingUser): Promise<string[]> {
-    if (this.options.roles.source === 'token') return Promise.resolve(user.roles ?? roleCodes(user.claims.roles) ?? []);
+    if (this.options.roles.source === 'token') return this.#tokenRoles.rolesOf(user);
     return this.#cached(this.#roles, user.sub, async () => {
       const response = await this.management.getUserRoles({
         userId: user.sub,
@@ -40,12 +48,14 @@ export class AuthingRolesService {
     });
   }
 
-  /** The user's permissions (`resource:action` strings, and scope entries with the token source). */
+  /** The user's permissions (`resource:action` strings; with the token source, the `permissions` claim). */
   permissionsOf(user: AuthingUser): Promise<string[]> {
     if (this.options.roles.source === 'token') {
       const fromClaim = Array.isArray(user.claims.permissions)
         ? user.claims.permissions.filter((p): p is string => typeof p === 'string')
         : [];
+      // A user asks for any scope at sign-in: scope entries are permissions only by explicit opt-in.
+      if (!this.options.roles.scopesAsPermissions) return Promise.resolve(fromClaim);
       const scope = typeof user.claims.scope === 'string' ? user.claims.scope.split(' ').filter(Boolean) : [];
       return Promise.resolve([...fromClaim, ...scope]);
     }

@@ -9,7 +9,6 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import passport from 'passport';
 import { AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
 import type { AuthingUser } from '../auth/authing-user.js';
 import { checkReturnTo } from '../auth/return-to.js';
@@ -18,7 +17,9 @@ import { attachUser, type AuthingRequest, type ResponseLike } from '../context/r
 import { RETURN_TO } from '../decorators/param.decorators.js';
 import { AuthingConfigurationError, type ResolvedAuthingOptions } from '../options/validate-options.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
-import { AuthingStrategy, LOGIN_TOKENS, type LoginTokens } from '../strategy/authing.strategy.js';
+import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
+import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
+import { LOGIN_TOKENS, type LoginTokens } from '../strategy/oidc-login-strategy.js';
 import { LOGIN_RESTORED, LOGIN_START, type LoginRequest } from '../strategy/login-state-store.js';
 
 type GuardRequest = LoginRequest & {
@@ -70,17 +71,17 @@ export class AuthingLoginGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<GuardRequest>();
     const response = http.getResponse<ResponseLike>();
+    // Built on first use: checks redirectUri, then loads passport and passport-openidconnect
+    // (optional peers), each failure naming what is missing.
+    const loaded = await this.strategy.load();
     if (!sessionOf(request)) throw new AuthingSessionMissingError('AuthingLoginGuard');
-    if (!this.options.redirectUri) {
-      throw new AuthingConfigurationError('redirectUri', 'is required for hosted login (AuthingLoginGuard)');
-    }
     const query = request.query ?? {};
     const isCallback = query.code !== undefined || query.error !== undefined;
     if (!isCallback) {
       request[LOGIN_START] = { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
     }
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
-    const outcome = await this.#runStrategy(request, response);
+    const outcome = await this.#runStrategy(loaded, request, response);
     const user = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
     await this.#startSession(request, user);
     attachUser(request, user);
@@ -100,7 +101,13 @@ export class AuthingLoginGuard implements CanActivate {
     context: ExecutionContext,
   ): AuthingUser {
     if (!error && user) return user;
-    if (error instanceof AuthingSessionMissingError || error instanceof AuthingConfigurationError) throw error;
+    if (
+      error instanceof AuthingSessionMissingError ||
+      error instanceof AuthingConfigurationError ||
+      error instanceof AuthingOptionalDependencyError
+    ) {
+      throw error;
+    }
     const request = context.switchToHttp().getRequest<GuardRequest>();
     const failure = describeFailure(error, info, request.query);
     const detail =
@@ -120,17 +127,19 @@ export class AuthingLoginGuard implements CanActivate {
     throw new UnauthorizedException({ statusCode: 401, error: failure.code, message: failure.description });
   }
 
-  #runStrategy(request: GuardRequest, response: ResponseLike): Promise<PassportOutcome> {
+  #runStrategy(
+    loaded: AuthingPassportStrategy,
+    request: GuardRequest,
+    response: ResponseLike,
+  ): Promise<PassportOutcome> {
     return new Promise((resolve, reject) => {
       // A per-request object over the singleton strategy: passport attaches success/fail/redirect to
       // it, so concurrent logins never share them. Using the instance (not the name) also keeps several
       // applications in one process apart.
-      const perRequest = Object.create(this.strategy) as AuthingStrategy;
-      const middleware = passport.authenticate(
-        perRequest as unknown as passport.Strategy,
-        { session: false },
-        (error: unknown, user: AuthingUser | false, info: unknown) => resolve({ error, user, info }),
-      ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
+      const perRequest = Object.create(loaded.strategy) as object;
+      const middleware = loaded.passport.authenticate(perRequest, { session: false }, (error, user, info) =>
+        resolve({ error, user: user as AuthingUser | false, info }),
+      );
       try {
         middleware(request, response, (error?: unknown) =>
           error

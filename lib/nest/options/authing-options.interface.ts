@@ -24,7 +24,7 @@ export interface AuthingModuleOptions extends Omit<AuthenticationClientOptions, 
   redirectUri?: string;
   /** Where Authing sends the browser after logout (registered in the console). */
   logoutRedirectUri?: string;
-  /** Scope asked at login. Default `openid profile email`. */
+  /** Scope asked at login. Default `openid profile email`, plus `roles` when roles come from the token. */
   scope?: string;
 
   // ------------------------------------------------------------------ administrator (ManagementClient)
@@ -46,14 +46,27 @@ export interface AuthingModuleOptions extends Omit<AuthenticationClientOptions, 
   tokenValidation?: AuthingTokenValidation;
   /** Milliseconds an introspection answer is reused. Default 30000. */
   introspectionCacheTtl?: number;
-  /** Where roles and permissions come from. Default `{ source: 'token', cacheTtl: 60000 }`. */
+  /**
+   * Where `@Roles()` / `@Permissions()` read roles and permissions. Default source: `management`
+   * when `accessKeyId`/`accessKeySecret` are set, else `token`.
+   */
   roles?: {
-    /** `token`: the access token's `roles` / `permissions` claims. `management`: `getUserRoles` and `getUserAuthorizedResources`. */
+    /**
+     * `management`: `getUserRoles` and `getUserAuthorizedResources` through the ManagementClient
+     * (cached). `token`: the `roles` / `permissions` claims of the login's id_token (sessions), or of
+     * the access token, else of the userinfo endpoint when the token was granted the `roles` scope
+     * (bearer).
+     */
     source?: AuthingRolesSource;
     /** Milliseconds a user's roles fetched through the ManagementClient are reused. Default 60000. */
     cacheTtl?: number;
     /** Namespace of the roles (management source). Default: Authing's default namespace. */
     namespace?: string;
+    /**
+     * Token source only: let the token's `scope` entries count as permissions for `@Permissions()`.
+     * Default false: a user can ask for any scope at sign-in, so a scope is no proof of a permission.
+     */
+    scopesAsPermissions?: boolean;
   };
   /**
    * Takes the access token out of a request; default: `Authorization: Bearer <token>` (HTTP,

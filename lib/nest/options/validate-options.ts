@@ -28,7 +28,7 @@ export interface ResolvedAuthingOptions {
   management: { accessKeyId: string; accessKeySecret: string; host?: string; tenantId?: string } | undefined;
   tokenValidation: AuthingTokenValidation;
   introspectionCacheTtl: number;
-  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined };
+  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined; scopesAsPermissions: boolean };
   extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
   loadSigningKeysOnStart: boolean;
   /** Allowed absolute origins for `returnTo`, normalised by `URL.origin`. */
@@ -109,10 +109,6 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   const redirectUri = input.redirectUri === undefined ? undefined : absoluteUrl(input.redirectUri, 'redirectUri');
   const logoutRedirectUri =
     input.logoutRedirectUri === undefined ? undefined : absoluteUrl(input.logoutRedirectUri, 'logoutRedirectUri');
-  const scope = input.scope === undefined ? 'openid profile email' : requiredString(input.scope, 'scope');
-  if (!scope.split(/\s+/).includes('openid')) {
-    throw new AuthingConfigurationError('scope', 'must contain "openid" (hosted login needs an id_token)');
-  }
 
   // Management credentials: both or neither.
   const hasId = input.accessKeyId !== undefined && input.accessKeyId !== '';
@@ -134,12 +130,20 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
   }
 
   const tokenValidation = oneOf(input.tokenValidation, 'tokenValidation', ['local', 'introspection'] as const, 'local');
+  requireSecretWhereConfigured(input, tokenValidation);
   const introspectionCacheTtl = nonNegative(input.introspectionCacheTtl, 'introspectionCacheTtl', 30_000);
 
   if (input.roles !== undefined && (typeof input.roles !== 'object' || input.roles === null)) {
     throw new AuthingConfigurationError('roles', "must be an object: { source: 'token' | 'management', cacheTtl }");
   }
-  const rolesSource = oneOf(input.roles?.source, 'roles.source', ['token', 'management'] as const, 'token');
+  // Default: Authing's own answer when the module can ask it (management credentials), else the
+  // `roles` claim of the id_token / userinfo.
+  const rolesSource = oneOf(
+    input.roles?.source,
+    'roles.source',
+    ['token', 'management'] as const,
+    management ? 'management' : 'token',
+  );
   if (rolesSource === 'management' && !management) {
     throw new AuthingConfigurationError(
       'roles.source',
@@ -151,7 +155,16 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     cacheTtl: nonNegative(input.roles?.cacheTtl, 'roles.cacheTtl', 60_000),
     namespace:
       input.roles?.namespace === undefined ? undefined : requiredString(input.roles.namespace, 'roles.namespace'),
+    scopesAsPermissions: bool(input.roles?.scopesAsPermissions, 'roles.scopesAsPermissions', false),
   };
+  // With token-sourced roles the login asks for the `roles` scope, so the id_token carries them.
+  const scope =
+    input.scope === undefined
+      ? `openid profile email${rolesSource === 'token' ? ' roles' : ''}`
+      : requiredString(input.scope, 'scope');
+  if (!scope.split(/\s+/).includes('openid')) {
+    throw new AuthingConfigurationError('scope', 'must contain "openid" (hosted login needs an id_token)');
+  }
 
   if (input.extractToken !== undefined && typeof input.extractToken !== 'function') {
     throw new AuthingConfigurationError('extractToken', 'must be a function (request) => string | undefined');
@@ -221,6 +234,58 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     Object.defineProperty(resolved, key, { enumerable: false });
   }
   return { resolved, unknown };
+}
+
+/** The client-authentication options of the token, introspection and revocation endpoints. */
+export const AUTH_METHOD_OPTIONS = [
+  'tokenEndPointAuthMethod',
+  'introspectionEndPointAuthMethod',
+  'revocationEndPointAuthMethod',
+] as const;
+
+const SECRET_METHODS = new Set(['client_secret_post', 'client_secret_basic']);
+
+/**
+ * Without `appSecret` the module is a bearer-only API (or a public client): the secret is required
+ * at start-up only by what the options themselves say will be used; the hosted login asks for it
+ * when it is first used (see AuthingStrategy).
+ */
+function requireSecretWhereConfigured(input: AuthingModuleOptions, tokenValidation: AuthingTokenValidation): void {
+  if (input.appSecret !== undefined) return;
+  for (const option of AUTH_METHOD_OPTIONS) {
+    const method = input[option];
+    if (method !== undefined && SECRET_METHODS.has(method)) {
+      throw new AuthingConfigurationError(
+        'appSecret',
+        `is required: ${option} is '${method}', which authenticates with the app secret (set it to 'none' for a public client)`,
+      );
+    }
+  }
+  if (tokenValidation === 'introspection' && input.introspectionEndPointAuthMethod !== 'none') {
+    throw new AuthingConfigurationError(
+      'appSecret',
+      "is required by tokenValidation: 'introspection' (the introspection endpoint authenticates this app); " +
+        "for a public client set introspectionEndPointAuthMethod: 'none'",
+    );
+  }
+}
+
+/**
+ * The hosted login exchanges the code at the token endpoint: without `appSecret`, only a public client
+ * (`tokenEndPointAuthMethod: 'none'`) can. Throws {@link AuthingConfigurationError} naming what is missing.
+ */
+export function checkHostedLoginOptions(options: ResolvedAuthingOptions): string {
+  if (!options.redirectUri) {
+    throw new AuthingConfigurationError('redirectUri', 'is required for the hosted login (AuthingLoginGuard)');
+  }
+  if (options.client.appSecret === undefined && options.client.tokenEndPointAuthMethod !== 'none') {
+    throw new AuthingConfigurationError(
+      'appSecret',
+      'is required for the hosted login (AuthingLoginGuard): the code is exchanged at the token endpoint with ' +
+        "client_secret_post; for a public client (PKCE only), set tokenEndPointAuthMethod: 'none'",
+    );
+  }
+  return options.redirectUri;
 }
 
 /** Rewrites an SDK argument error raised while building a client from the options. */

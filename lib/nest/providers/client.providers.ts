@@ -5,6 +5,7 @@ import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import type { AuthingRequest } from '../context/request-context.js';
 import type { AuthingModuleOptions } from '../options/authing-options.interface.js';
 import {
+  AUTH_METHOD_OPTIONS,
   SDK_KEYS,
   resolveAuthingOptions,
   toConfigurationError,
@@ -28,6 +29,11 @@ export function createResolvedOptions(raw: AuthingModuleOptions): ResolvedAuthin
 export function createRootClient(options: ResolvedAuthingOptions): AuthenticationClient {
   const sdkOptions: Record<string, unknown> = { protocol: 'oidc' };
   for (const key of SDK_KEYS) if (options.client[key] !== undefined) sdkOptions[key] = options.client[key];
+  if (options.client.appSecret === undefined) {
+    // A bearer-only API has no secret. The endpoints that would need one are refused where the module
+    // uses them (AuthingConfigurationError naming appSecret); called directly, this client is public.
+    for (const key of AUTH_METHOD_OPTIONS) sdkOptions[key] ??= 'none';
+  }
   try {
     return new AuthenticationClient(sdkOptions as unknown as AuthenticationClientOptions);
   } catch (error) {

@@ -1,195 +1,73 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
-import OpenIDConnectStrategy from 'passport-openidconnect';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
-import {
-  AuthingHttpError,
-  AuthingTokenError,
-  createPkcePair,
-  type AccessTokenClaims,
-  type IdTokenClaims,
-  type OAuthErrorBody,
-  type OidcTokenSet,
-  type UserInfo,
-} from '../../sdk/index.js';
-import { createAuthingUser, type AuthingUser } from '../auth/authing-user.js';
 import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT, AUTHING_STRATEGY } from '../constants.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
-import { AuthingLoginStore, LOGIN_RESTORED, LOGIN_START, type LoginRequest } from './login-state-store.js';
+import {
+  AuthingConfigurationError,
+  checkHostedLoginOptions,
+  type ResolvedAuthingOptions,
+} from '../options/validate-options.js';
+import {
+  AuthingOptionalDependencyError,
+  loadHostedLoginDependencies,
+  type OidcStrategyBase,
+  type PassportLike,
+} from './hosted-login-dependencies.js';
+import { createOidcLoginStrategy } from './oidc-login-strategy.js';
 
-/** Set on the request by `validate`: what the session record needs beyond the user. */
-export const LOGIN_TOKENS = Symbol.for('nestjs-authing:login-tokens');
-
-export interface LoginTokens {
-  accessToken: string;
-  idToken: string;
-  refreshToken?: string;
-  /** When the access token expires (ms since the epoch): its `exp`, else `expires_in`, else one hour. */
-  expiresAt: number;
-  /** The verified id_token claims (with userinfo merged when fetched). */
-  claims: Record<string, unknown>;
-  roles?: string[];
+/** The hosted login's passport strategy and the passport instance it is registered with. */
+export interface AuthingPassportStrategy {
+  passport: PassportLike;
+  /** The passport-openidconnect strategy, registered with passport as `authing`. */
+  strategy: OidcStrategyBase;
 }
 
-type OAuthCallback = (
-  error: { statusCode?: number; data?: string } | Error | null,
-  accessToken?: string,
-  refreshToken?: string,
-  results?: Record<string, unknown>,
-) => void;
-
-const PKCE_CHALLENGE = Symbol.for('nestjs-authing:pkce-challenge');
-
 /**
- * Hosted login on passport-openidconnect, registered with passport as `authing`.
- *
- * What it adds to the stock strategy: the id_token signature is verified with the SDK (the strategy
- * only decodes it), with the nonce of this login; PKCE (S256); the code is exchanged by the SDK
- * (configured client authentication, timeouts, no token in logs); pending logins live in the session
- * per `state` (several tabs). `validate` receives the tokens (callbackArity) and returns an
- * {@link AuthingUser}.
+ * The hosted-login strategy (passport-openidconnect), built on first use so that passport and
+ * passport-openidconnect stay optional: an application that only checks bearer tokens never loads
+ * them. When `redirectUri` is configured and the packages are installed, it is built at start-up, so
+ * `passport.authenticate('authing')` works from the first request.
  */
 @Injectable()
-export class AuthingStrategy extends PassportStrategy(OpenIDConnectStrategy, AUTHING_STRATEGY, true) {
+export class AuthingStrategy implements OnModuleInit {
+  #loaded: Promise<AuthingPassportStrategy> | undefined;
+
   constructor(
     @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
-  ) {
-    const appHost = root.appHost;
-    super({
-      issuer: `${appHost}/oidc`,
-      authorizationURL: `${appHost}/oidc/auth`,
-      tokenURL: `${appHost}/oidc/token`,
-      userInfoURL: `${appHost}/oidc/me`,
-      clientID: options.appId,
-      // The code is exchanged by the SDK (below), so the bundled `oauth` client never holds the secret.
-      clientSecret: '',
-      callbackURL: options.redirectUri ?? '',
-      // The strategy prefixes "openid" itself.
-      scope: options.scope.split(/\s+/).filter((s) => s !== 'openid' && s !== ''),
-      nonce: 'true',
-      passReqToCallback: true,
-      skipUserProfile: true,
-      store: new AuthingLoginStore(options.sessionKey, options.maxPendingLogins, options.loginTimeout),
-    } as unknown as OpenIDConnectStrategy.StrategyOptions);
-    // The token request goes through the SDK instead of the bundled `oauth` package; authenticate()
-    // gives every request its own binding (below), this one only serves a call outside passport.
-    const oauth2 = (this as unknown as { _oauth2: { getOAuthAccessToken: unknown } })._oauth2;
-    oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
-      this.exchangeCode(undefined, code, params, callback);
-  }
+  ) {}
 
   /**
-   * Starts (no `code` in the query) or completes a login. On start, creates the PKCE pair whose
-   * verifier the state store keeps with this login.
+   * The strategy, built once. Throws `AuthingConfigurationError` without `redirectUri` (or without
+   * `appSecret` unless `tokenEndPointAuthMethod` is `'none'`), and
+   * {@link AuthingOptionalDependencyError} when passport or passport-openidconnect is not installed.
    */
-  override authenticate(req: Request, options: Record<string | symbol, unknown> = {}): void {
-    // Passport runs each authentication on Object.create(strategy), so an own `_oauth2` set here serves
-    // this request alone and the code exchange knows its PKCE verifier. (No AsyncLocalStorage: once
-    // used, it makes every promise in the process pay an async hook.)
-    const self = this as unknown as { _oauth2: object };
-    if (Object.prototype.hasOwnProperty.call(self, '_oauth2')) {
-      // Called on the shared instance itself, not through passport: work on a per-request object.
-      (Object.create(this) as this).authenticate(req, options);
-      return;
+  load(): Promise<AuthingPassportStrategy> {
+    if (!this.#loaded) {
+      const loading = this.#build();
+      this.#loaded = loading;
+      // A failure is not remembered: installing the packages and retrying (a dev server) works.
+      loading.catch(() => {
+        if (this.#loaded === loading) this.#loaded = undefined;
+      });
     }
-    const request = req as unknown as LoginRequest & { query?: Record<string, unknown> };
-    const isCallback = request.query?.code !== undefined || request.query?.error !== undefined;
-    let authenticateOptions = options;
-    if (!isCallback && this.options.pkce) {
-      const pair = createPkcePair();
-      request[LOGIN_START] = { ...request[LOGIN_START], codeVerifier: pair.codeVerifier };
-      authenticateOptions = { ...options, [PKCE_CHALLENGE]: pair.codeChallenge };
-    }
-    const oauth2 = Object.create(self._oauth2) as { getOAuthAccessToken: unknown };
-    oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
-      this.exchangeCode(request, code, params, callback);
-    self._oauth2 = oauth2;
-    super.authenticate(req, authenticateOptions);
+    return this.#loaded;
   }
 
-  /** Extra authorize parameters: the PKCE challenge of this login, and consent for offline access. */
-  override authorizationParams(options: Record<string | symbol, unknown> = {}): object {
-    const params: Record<string, string> = {};
-    const challenge = options[PKCE_CHALLENGE];
-    if (typeof challenge === 'string')
-      Object.assign(params, { code_challenge: challenge, code_challenge_method: 'S256' });
-    // OpenID Connect issues a refresh token for offline_access only with prompt=consent; Authing's
-    // SDKs ask for it the same way.
-    if (this.options.scope.split(/\s+/).includes('offline_access')) params.prompt = 'consent';
-    return params;
+  async onModuleInit(): Promise<void> {
+    if (!this.options.redirectUri) return;
+    // Only a head start: an app may set redirectUri for its own code exchange without the guard (and
+    // without passport or the secret); the guard reports what is missing when it is used.
+    await this.load().catch((error: unknown) => {
+      if (!(error instanceof AuthingOptionalDependencyError) && !(error instanceof AuthingConfigurationError))
+        throw error;
+    });
   }
 
-  /**
-   * Called by passport-openidconnect after its own (unsigned) checks: verifies the id_token's
-   * signature, issuer, audience, times and nonce with the SDK and builds the user.
-   */
-  async validate(
-    req: LoginRequest,
-    _issuer: string,
-    _profile: unknown,
-    _context: unknown,
-    idToken: string,
-    accessToken: string,
-    refreshToken: string | undefined,
-    params: Record<string, unknown>,
-  ): Promise<AuthingUser> {
-    const restored = req[LOGIN_RESTORED];
-    if (!restored?.nonce) throw new AuthingTokenError('nonce', 'no pending login holds a nonce for this callback');
-    let claims: Record<string, unknown> = await this.root.verifyIdToken(idToken, { nonce: restored.nonce });
-    // The access token's roles, when it is a JWT of this application (not required: it may be opaque).
-    let accessClaims: AccessTokenClaims | undefined;
-    try {
-      accessClaims = await this.root.verifyAccessToken(accessToken);
-    } catch (error) {
-      if (error instanceof AuthingTokenError && error.check === 'jwks_unavailable') throw error;
-    }
-    if (this.options.fetchUserInfo)
-      claims = { ...(await this.#userInfo(accessToken, claims as IdTokenClaims)), ...claims };
-    const roles = accessClaims?.roles ?? (claims.roles as string[] | undefined);
-    const expiresIn = Number(params.expires_in) > 0 ? Number(params.expires_in) : 3600;
-    const expiresAt = accessClaims?.exp ? accessClaims.exp * 1000 : Date.now() + expiresIn * 1000;
-    const tokens: LoginTokens = { accessToken, idToken, refreshToken: refreshToken || undefined, expiresAt, claims };
-    if (Array.isArray(roles)) tokens.roles = roles;
-    (req as LoginRequest & { [LOGIN_TOKENS]?: LoginTokens })[LOGIN_TOKENS] = tokens;
-    return createAuthingUser({ claims, roles, via: 'session', accessToken, idToken });
-  }
-
-  async #userInfo(accessToken: string, claims: IdTokenClaims): Promise<Record<string, unknown>> {
-    const response = await this.root.getUserInfoByAccessToken(accessToken);
-    const info = response.data as Partial<UserInfo>;
-    if (response.statusCode !== 200 || typeof info?.sub !== 'string') {
-      throw new AuthingTokenError('claims', `the userinfo endpoint answered ${response.statusCode}`);
-    }
-    if (info.sub !== claims.sub)
-      throw new AuthingTokenError('claims', 'the userinfo sub differs from the id_token sub');
-    return info;
-  }
-
-  /** Exchanges the callback's code with the SDK, with the PKCE verifier of this login. */
-  protected exchangeCode(
-    request: LoginRequest | undefined,
-    code: string,
-    params: Record<string, string>,
-    callback: OAuthCallback,
-  ): void {
-    const codeVerifier = request?.[LOGIN_RESTORED]?.codeVerifier;
-    this.root.getAccessTokenByCode(code, { codeVerifier, redirectUri: params.redirect_uri || undefined }).then(
-      (response) => {
-        const data = response.data as Partial<OidcTokenSet & OAuthErrorBody>;
-        if (response.statusCode === 200 && typeof data?.access_token === 'string') {
-          callback(null, data.access_token, data.refresh_token, data as Record<string, unknown>);
-        } else if (response.statusCode === 429) {
-          // Rate limited: the server's state, not the code's fault (the guard answers 503).
-          const url = `${this.root.appHost}/oidc/token`;
-          callback(new AuthingHttpError('POST', url, 429, 'application/json', 'the token endpoint is rate limited'));
-        } else {
-          // The shape passport-openidconnect turns into a TokenError carrying the OAuth error code.
-          callback({ statusCode: response.statusCode, data: JSON.stringify(data ?? {}) });
-        }
-      },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-    );
+  async #build(): Promise<AuthingPassportStrategy> {
+    const redirectUri = checkHostedLoginOptions(this.options);
+    const deps = await loadHostedLoginDependencies();
+    const strategy = createOidcLoginStrategy(deps, this.options, this.root, redirectUri);
+    deps.passport.use(AUTHING_STRATEGY, strategy);
+    return { passport: deps.passport, strategy };
   }
 }
