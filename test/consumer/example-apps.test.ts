@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -143,6 +143,31 @@ async function bearer(url: string, path: string, account: { email: string; passw
   const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${signIn.data.access_token}` } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+describe('the installed package', () => {
+  const installed = () => join(sets.get(12)!.dir, 'node_modules/nestjs-authing');
+
+  test('ships its LICENSE, README (both languages), CHANGELOG and docs', async () => {
+    const names = await readdir(installed());
+    expect(names).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'README.zh-CN.md', 'CHANGELOG.md', 'docs']));
+    expect(await readFile(join(installed(), 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+  });
+
+  test('every source map embeds the sources it names, so it resolves without lib/', async () => {
+    const maps = (await readdir(join(installed(), 'dist'), { recursive: true })).filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(50);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(await readFile(join(installed(), 'dist', map), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
+      expect({ map, embedded: sourcesContent?.filter((c) => typeof c === 'string' && c.length > 0).length }).toEqual({
+        map,
+        embedded: sources.length,
+      });
+    }
+  });
+});
 
 describe.each(EXAMPLE_APPS.map((a) => [a.name, a.nest] as [ExampleAppName, 11 | 12]))(
   'examples/%s (NestJS %i) from the packed package',
