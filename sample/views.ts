@@ -22,9 +22,12 @@ function nav(viewer: Viewer): string {
   const links = ['<a href="/">Home</a>'];
   if (viewer.user) links.push('<a href="/profile">Profile</a>');
   if (viewer.isAdmin) links.push('<a href="/admin/users">Users</a>', '<a href="/admin/roles">Roles</a>');
-  // Logged out, each page offers its own "Log in" button.
-  if (viewer.user) links.push('<a id="logout" href="/logout">Log out</a>');
-  return `<nav>${links.join(' ')}</nav>`;
+  // Logged out, each page offers its own "Log in" button. Logging out changes state: a POST (with
+  // the same-origin check), never a link another site could make the browser follow.
+  const logout = viewer.user
+    ? '<form method="post" action="/logout"><button id="logout" class="link" type="submit">Log out</button></form>'
+    : '';
+  return `<nav>${links.join(' ')}${logout}</nav>`;
 }
 
 /** The page frame: title, icon, navigation, styles. */
@@ -33,11 +36,12 @@ export function layout(title: string, body: string, viewer: Viewer = {}): string
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(title)} · nestjs-authing sample</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:32px auto;padding:0 16px;color:#1d2129}
-nav{display:flex;gap:16px;padding-bottom:12px;margin-bottom:24px;border-bottom:1px solid #e5e6eb}nav a{color:#215ae5;text-decoration:none}
+nav{display:flex;gap:16px;align-items:baseline;padding-bottom:12px;margin-bottom:24px;border-bottom:1px solid #e5e6eb}nav a{color:#215ae5;text-decoration:none}
 a.button,button{display:inline-block;padding:10px 20px;border:0;border-radius:4px;background:#215ae5;color:#fff;text-decoration:none;font:inherit;cursor:pointer}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px}dt{font-weight:600}code{background:#f2f3f5;padding:2px 4px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e6eb}
 .notice{padding:10px 14px;border-radius:4px;background:#e8f3ff}.error{background:#ffece8}
+nav form{margin-left:auto}button.link{background:none;color:#215ae5;padding:0}
 label{display:block;margin:8px 0 4px}input{padding:8px;width:100%;max-width:360px;box-sizing:border-box}</style>
 </head><body>${nav(viewer)}${body}</body></html>`;
 }
@@ -91,7 +95,7 @@ export function profilePage(user: AuthingUser, roles: string[]): string {
 <dt>User id</dt><dd id="profile-sub">${e(user.sub)}</dd>
 <dt>Roles</dt><dd id="profile-roles">${e(roles.join(', '))}</dd>
 </dl>
-<p><a class="button" href="/logout">Log out</a></p>`,
+<p>Log out with the button at the top right.</p>`,
     { user, isAdmin },
   );
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Inject, Query, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Post, Query, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   AuthingLoginGuard,
@@ -56,10 +56,17 @@ export class HomeController {
     return { url: returnTo };
   }
 
-  /** Destroys the session and sends the browser to Authing's end-session URL. */
-  @Get('logout')
+  /** Destroys the session and sends the browser to Authing's end-session URL (the pages' button). */
+  @Post('logout')
   @Public()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.authingLogout.logout(req, res, { state: LOGGED_OUT_STATE });
+  }
+
+  /** Old links and bookmarks: logs out when same-origin, otherwise shows a confirmation button. */
+  @Get('logout')
+  @Public()
+  async logoutLink(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.authingLogout.logout(req, res, { state: LOGGED_OUT_STATE });
   }
 

@@ -194,6 +194,21 @@ describe.each(EXAMPLE_APPS.map((a) => [a.name, a.nest] as [ExampleAppName, 11 | 
       expect(snippets.code).toBe(0);
     }, 120_000);
 
+    if (name === 'esm-nodenext') {
+      test.each([
+        ['node16', { module: 'node16', moduleResolution: 'node16' }],
+        ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+      ])(
+        'the subpaths resolve with their types under moduleResolution %s too',
+        async (resolution, options) => {
+          const result = await checkSnippets(appDir, options, `tsconfig.${resolution}.json`);
+          expect(`${result.stdout}${result.stderr}`).toBe('');
+          expect(result.code).toBe(0);
+        },
+        120_000,
+      );
+    }
+
     test('boots on the emulator: hosted login, /api/me, @Roles 403/200 by session and bearer, logout', async () => {
       const app = await startApp(appDir);
       try {

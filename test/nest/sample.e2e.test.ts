@@ -248,7 +248,11 @@ describe('sample app on the emulator', () => {
   test('logout destroys the session and redirects to the emulator end-session URL', async () => {
     const { client } = await browserLogin(USER);
     expect((await client.request(`${sample.url}/api/me`)).status).toBe(200);
-    const logout = await client.request(`${sample.url}/logout`);
+    // The pages' logout button: a same-origin form POST (issue #10.6).
+    const logout = await client.request(`${sample.url}/logout`, {
+      method: 'POST',
+      headers: { origin: sample.url, 'sec-fetch-site': 'same-origin' },
+    });
     expect(logout.status).toBe(302);
     const endSession = new URL(logout.headers.get('location')!);
     expect(`${endSession.origin}${endSession.pathname}`).toBe(`${emulator.appHost}/oidc/session/end`);

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthingLoginGuard, AuthingLogout, AuthingReturnTo, CurrentUser, OptionalAuth, Public } from 'nestjs-authing';
 import type { AuthingUser } from 'nestjs-authing'; // a type: `import type` under isolatedModules
@@ -12,7 +12,8 @@ export class AuthController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   home(@CurrentUser() user: AuthingUser | undefined): string {
     return user
-      ? '<p>Logged in.</p><p><a href="/api/me">/api/me</a> · <a id="logout" href="/logout">Log out</a></p>'
+      ? '<p>Logged in: <a href="/api/me">/api/me</a></p>' +
+          '<form method="post" action="/logout"><button id="logout">Log out</button></form>'
       : '<p><a id="login" href="/login">Log in</a></p>';
   }
 
@@ -31,7 +32,7 @@ export class AuthController {
     return { url }; // the checked returnTo, else defaultReturnTo ('/')
   }
 
-  @Get('logout')
+  @Post('logout') // a POST from this site's own page: another site cannot log the user out
   @Public()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.authingLogout.logout(req, res); // ends the session, then Authing's end-session URL

@@ -91,18 +91,22 @@ export function tsc(project: string): Promise<CommandResult> {
  * Type-checks the documented SDK snippets (examples/snippets, tests aside) with the app's compiler
  * settings, so every subpath (`nestjs-authing/sdk`, `/testing`) resolves under that module setting.
  */
-export async function checkSnippets(appDir: string): Promise<CommandResult> {
+export async function checkSnippets(
+  appDir: string,
+  compilerOptions: Record<string, unknown> = {},
+  name = 'tsconfig.snippets.json',
+): Promise<CommandResult> {
   const target = join(appDir, 'snippets');
   const files = (await readdir(join(EXAMPLES_DIR, 'snippets'))).filter(
     (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
   );
   await cp(join(EXAMPLES_DIR, 'snippets'), target, { recursive: true, filter: (s) => !s.endsWith('.test.ts') });
-  const config = join(appDir, 'tsconfig.snippets.json');
+  const config = join(appDir, name);
   await writeFile(
     config,
     JSON.stringify({
       extends: './tsconfig.json',
-      compilerOptions: { noEmit: true, rootDir: 'snippets' },
+      compilerOptions: { noEmit: true, rootDir: 'snippets', ...compilerOptions },
       include: [],
       files: files.map((f) => `snippets/${f}`),
     }),
