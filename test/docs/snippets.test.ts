@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { checkFile, documentationFiles, root, typescriptBlocks } from '../../scripts/doc-snippets.mjs';
 import { runCommand } from '../support/packed-package.js';
 
@@ -41,6 +42,37 @@ describe('documentation snippets', () => {
     expect(text.split('\n').length).toBeLessThan(400);
     expect(Buffer.byteLength(text)).toBeLessThan(40 * 1024);
     expect(text.split('\n').filter((line) => line.length > 200)).toEqual([]);
+  });
+
+  test('every relative link of the README and docs/ reaches a file, and its #anchor a heading there', async () => {
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const anchorsOf = async (file: string) =>
+      new Set(
+        (await readFile(file, 'utf8'))
+          .split('\n')
+          .filter((line) => /^#{1,6} /.test(line))
+          .map((line) => slug(line.replace(/^#+ /, ''))),
+      );
+    const broken: string[] = [];
+    for (const file of documentationFiles()) {
+      const text = (await readFile(file, 'utf8')).replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target!)) continue;
+        const [path, anchor] = target!.split('#');
+        const resolved = path ? join(dirname(file), path) : file;
+        const name = `${relative(root, file)} → ${target}`;
+        if (!existsSync(resolved)) broken.push(`${name}: no such file`);
+        else if (anchor && resolved.endsWith('.md') && !(await anchorsOf(resolved)).has(anchor)) {
+          broken.push(`${name}: no such heading`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   test('the three example apps run the very same quick-start sources', async () => {
