@@ -147,7 +147,11 @@ describe('npm start', () => {
       expect(curl[2]).toBe(`${own.url}/api/me`);
       const me = await fetch(curl[2]!, { headers: { authorization: `Bearer ${curl[1]}` } });
       expect(me.status).toBe(200);
-      expect(await me.json()).toMatchObject({ email: own.demo!.email, roles: ['admin'], via: 'bearer' });
+      expect(await me.json()).toMatchObject({
+        sub: own.emulator!.findUser(own.demo!.email)!.userId,
+        roles: ['admin'],
+        via: 'bearer',
+      });
 
       // The printed sign-in request, as curl would send it.
       const signIn = /-d '([^']+)' (\S+\/api\/v3\/signin)/.exec(banner)!;

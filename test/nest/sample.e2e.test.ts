@@ -169,12 +169,12 @@ describe('sample app on the emulator', () => {
       .get('/api/me')
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    // The same fields as over a session: the access token has no email or name, the sample reads
-    // them (and the roles) from Authing.
+    // The same fields as over a session: the access token carries no email or name (null, not
+    // missing); the roles are the ones @Roles() sees, from Authing.
     expect(ok.body).toMatchObject({
       sub: emulator.findUser(USER.email)!.userId,
-      email: USER.email,
-      name: USER.name,
+      email: null,
+      name: null,
       roles: ['reader'],
       via: 'bearer',
     });
