@@ -127,6 +127,12 @@ describe('ManagementClient', () => {
         () => client.getUser({ userId: 'u', nope: VALUE_SECRET } as never),
         'getUser.nope',
       ],
+      ['an unknown body field (#11.7)', () => client.listUsers({ foo: 1 } as never), 'listUsers.foo'],
+      [
+        'an unknown body field beside known ones',
+        () => client.createRole({ code: 'r', nope: VALUE_SECRET } as never),
+        'createRole.nope',
+      ],
       [
         'an argument to an endpoint without any',
         () => client.callEndpoint('listModel', { x: VALUE_SECRET }),

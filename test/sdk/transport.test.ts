@@ -180,7 +180,7 @@ describe('ManagementClient transport', () => {
 
     it('a POST is not retried, unless retry.nonIdempotent is set', async () => {
       server.respond = () => ({ status: 503, body: 'busy', headers: { 'content-type': 'text/plain' } });
-      const body = { code: 'admin', password: BODY_SECRET };
+      const body = { code: 'admin', description: BODY_SECRET };
       expect(await failure(client({ retry: { retries: 3, minDelayMs: 1 } }).createRole(body))).toMatchObject({
         status: 503,
       });
@@ -198,7 +198,7 @@ describe('ManagementClient transport', () => {
       server.respond = () => ({ status: 504, body: '', headers: {} });
       const c = client({ retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 } });
       await failure(c.deleteById({ id: 'ip-1' }));
-      await failure(c.processApproval({ id: 'a-1' }));
+      await failure(c.processApproval({ number: 'a-1', isAgreed: true }));
       expect(server.take().map((r) => r.method)).toEqual(['DELETE', 'DELETE', 'PUT', 'PUT']);
     });
 

@@ -72,7 +72,11 @@ function fullArgs(spec: EndpointSpec): Record<string, unknown> {
       args[name] = i % 3 === 0 ? `v ${i}&x=1` : i % 3 === 1 ? i : true;
     });
   } else if (spec[2] === 'body') {
-    Object.assign(args, { name: '张三', count: 3, flag: false, nested: { list: [1, 'two'], deep: { ok: true } } });
+    const values = ['张三 & "co"', 3, false, { list: [1, 'two'], deep: { ok: true } }, null];
+    const fields = spec[3];
+    // Declared fields only (others are refused); an undocumented body is sent as given.
+    if (fields) fields.forEach((field, i) => (args[field] = values[i % values.length]));
+    else Object.assign(args, { name: '张三', count: 3, flag: false, nested: { list: [1, 'two'], deep: { ok: true } } });
   }
   return args;
 }

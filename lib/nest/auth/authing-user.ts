@@ -8,10 +8,18 @@
 export interface AuthingUser {
   /** The user id (`sub` claim). */
   sub: string;
-  email?: string;
-  name?: string;
-  /** Role codes from the token's `roles` claim; `@Roles()` may also look them up through Authing. */
-  roles?: string[];
+  /**
+   * The `email` claim, or null when the credential carries none: a session's id_token has it (scope
+   * `email`), Authing's access tokens do not (bearer). The same fields exist either way.
+   */
+  email: string | null;
+  /** `name`, else `nickname`, `preferred_username` or `username`; null when the credential has none. */
+  name: string | null;
+  /**
+   * Role codes of the credential's own `roles` claim (a session's id_token with the `roles` scope),
+   * or null when it has none. `@Roles()` reads the configured source: see `AuthingRolesService.rolesOf`.
+   */
+  roles: string[] | null;
   /** The verified claims: the access token's (bearer) or the id_token's, plus userinfo (session). */
   claims: Readonly<Record<string, unknown>>;
   /** How the request was authenticated. */
@@ -31,17 +39,17 @@ export function createAuthingUser(input: {
   roles?: unknown;
 }): AuthingUser {
   const { claims } = input;
+  const roles = roleCodes(input.roles ?? claims.roles);
+  // Every field is present whatever the credential (null when it does not say), so a bearer user and
+  // a session user serialise to the same shape.
   const user: AuthingUser = {
     sub: String(claims.sub),
+    email: firstString(claims.email) ?? null,
+    name: firstString(claims.name, claims.nickname, claims.preferred_username, claims.username) ?? null,
+    roles: roles ?? null,
     claims: Object.freeze({ ...claims }),
     via: input.via,
   };
-  const email = firstString(claims.email);
-  if (email) user.email = email;
-  const name = firstString(claims.name, claims.nickname, claims.preferred_username, claims.username);
-  if (name) user.name = name;
-  const roles = roleCodes(input.roles ?? claims.roles);
-  if (roles) user.roles = roles;
   hide(user, 'accessToken', input.accessToken);
   hide(user, 'idToken', input.idToken);
   // Frozen: one user object may serve every request that carries the same token.

@@ -14,9 +14,15 @@ export type QueryParam =
   | readonly [name: string, defaultValue: string | number | boolean]
   | readonly [name: string, defaultValue: string | number | boolean | null, wireName: string];
 
-/** One catalogue entry: `[method, path, argsLocation, queryParams?]`. `{name}` path segments are parameters. */
+/**
+ * One catalogue entry: `[method, path, argsLocation, queryParams | bodyFields]`. `{name}` path
+ * segments are parameters. `bodyFields`, the top-level fields of the official request type, is
+ * absent where that type declares none (then any body is sent as given).
+ */
 export type EndpointSpec =
-  readonly [HttpMethod, string, 'body' | 'none'] | readonly [HttpMethod, string, 'query', readonly QueryParam[]];
+  | readonly [HttpMethod, string, 'none']
+  | readonly [HttpMethod, string, 'body', (readonly string[])?]
+  | readonly [HttpMethod, string, 'query', readonly QueryParam[]];
 
 /** A call ready for the transport. */
 export interface PreparedCall {
@@ -67,6 +73,16 @@ export function prepareCall(name: string, spec: EndpointSpec, args: unknown): Pr
     const extra = Object.keys(rest).filter((k) => rest[k] !== undefined);
     if (extra.length > 0) throw new AuthingArgumentError(`${name}.${extra[0]}`, `${name} takes no arguments`);
     return { method, path };
+  }
+  const fields = spec[3];
+  if (fields) {
+    const unknown = Object.keys(rest).filter((k) => rest[k] !== undefined && !fields.includes(k));
+    if (unknown.length > 0) {
+      throw new AuthingArgumentError(
+        `${name}.${unknown[0]}`,
+        `not a field of ${name}'s request body; it takes ${fields.join(', ')}`,
+      );
+    }
   }
   return { method, path, body: args === undefined ? undefined : rest };
 }

@@ -28,7 +28,7 @@ export type PaginatedMethod = {
         ? K
         : never
       : never
-    : (typeof MANAGEMENT_ENDPOINTS)[K] extends readonly ['POST', string, 'body']
+    : (typeof MANAGEMENT_ENDPOINTS)[K] extends readonly ['POST', string, 'body', ...unknown[]]
       ? K
       : never;
 }[ManagementMethod];

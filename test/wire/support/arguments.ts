@@ -73,13 +73,26 @@ function objectFrom(fields: DeclaredField[], depth: number): Record<string, unkn
 }
 
 /**
- * A JSON body for an official request DTO: up to six of its declared fields with values of their
- * types (nested DTOs recursively), plus fields that exercise every JSON type and the canonical
- * form of the signature (a top-level `null`, an `undefined` that must vanish, a nested object).
+ * A JSON body for an official request DTO: only its declared fields (both SDKs refuse or would
+ * refuse others), up to six with values of their types (nested DTOs recursively), then the
+ * canonical form of the signature on declared fields: a top-level `null` and an `undefined` that
+ * must vanish. A DTO that declares nothing (an undocumented body, sent as given) gets fields of
+ * every JSON type instead.
  */
 export function bodyFor(dto: string, endpoint: string): Record<string, unknown> {
+  const fields = dtoFields(dto);
+  if (fields.length === 0) return anyBody(endpoint);
+  const body = objectFrom(fields.slice(0, 6), 0);
+  // Beyond six fields: the seventh null, the eighth undefined. Else an optional string field is null.
+  const [nulled, dropped] =
+    fields.length > 6 ? fields.slice(6) : [fields.find((f) => f.optional && f.type === 'string'), undefined];
+  if (nulled && fields.length > 1) body[nulled.name] = null;
+  if (dropped) body[dropped.name] = undefined;
+  return body;
+}
+
+function anyBody(endpoint: string): Record<string, unknown> {
   return {
-    ...objectFrom(dtoFields(dto).slice(0, 6), 0),
     endpoint,
     count: 7,
     ratio: 0.25,
