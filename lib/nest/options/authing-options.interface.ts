@@ -1,5 +1,5 @@
 import type { AuthenticationClientOptions } from '../../sdk/index.js';
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest } from '../request/request-context.js';
 
 /** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
 export type AuthingRolesSource = 'token' | 'management';

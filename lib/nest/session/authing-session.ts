@@ -1,4 +1,4 @@
-import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
+import type { AuthingRequest, AuthingSessionLike } from '../request/request-context.js';
 
 /** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
 export interface AuthingSessionRecord {

@@ -24,15 +24,26 @@ export class AuthingOptionalDependencyError extends Error {
 
 /** The constructor of passport-openidconnect's strategy, as far as the module uses it. */
 export type OidcStrategyConstructor = new (
-  options: Record<string, unknown>,
-  verify: (...args: unknown[]) => void,
+  options: {
+    issuer: string;
+    authorizationURL: string;
+    tokenURL: string;
+    clientID: string;
+    callbackURL: string;
+  },
+  verify: (...args: never[]) => void,
 ) => OidcStrategyBase;
 
-/** What the module uses of a passport-openidconnect strategy instance. */
+/**
+ * What the module uses of a passport-openidconnect strategy instance: passport attaches `redirect`,
+ * `success` and `error` to the per-request object it authenticates with.
+ */
 export interface OidcStrategyBase {
   name: string;
-  authenticate(req: unknown, options?: Record<string | symbol, unknown>): void;
-  authorizationParams(options: Record<string | symbol, unknown>): object;
+  authenticate(req: unknown, options?: object): void;
+  redirect(url: string): void;
+  success(user: unknown, info?: unknown): void;
+  error(error: unknown): void;
 }
 
 /** What the module uses of passport. */

@@ -463,6 +463,11 @@ export class AuthenticationClient {
       redirectUri: expected.redirectUri,
     });
     const tokens = response.data as Partial<OidcTokenSet & OAuthErrorBody>;
+    if (response.statusCode === 429) {
+      // Rate limited: the server's state, not the code's fault (a server-side app answers 503).
+      const url = `${this.#core.appHost}${this.#oauthPrefix()}/token`;
+      throw new AuthingHttpError('POST', url, 429, 'application/json', 'the token endpoint is rate limited');
+    }
     if (response.statusCode !== 200 || typeof tokens.access_token !== 'string') {
       const code = typeof tokens.error === 'string' ? tokens.error.slice(0, 64) : undefined;
       throw new AuthingCallbackError(

@@ -7,13 +7,14 @@ import {
   type IntrospectionResult,
   type OidcTokenSet,
 } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
+import { RequestMemo } from '../request/request-state.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
-import { createAuthingUser, type AuthingUser } from './authing-user.js';
-import { TtlCache, tokenKey } from './ttl-cache.js';
+import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
 
 /** The outcome of authenticating a request. */
 export type AuthenticationResult =
@@ -34,28 +35,21 @@ type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { ac
  */
 @Injectable()
 export class AuthingAuthenticator {
-  readonly #memo = Symbol('nestjs-authing:authentication');
+  readonly #memo = new RequestMemo<Promise<AuthenticationResult>>('authentication');
   readonly #bearerResults = new WeakMap<object, AuthenticationResult>();
   readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
   readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
   readonly #logger = new Logger('AuthingGuard');
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
   ) {}
 
   /** Authenticates a request; memoised per request object unless `memoise` is false. */
   authenticate(request: AuthingRequest, options: { memoise?: boolean } = {}): Promise<AuthenticationResult> {
     if (options.memoise === false) return this.#authenticate(request);
-    // On the request itself (not a WeakMap: see request-context), under a symbol of this instance.
-    const holder = request as unknown as Record<symbol, Promise<AuthenticationResult> | undefined>;
-    let result = holder[this.#memo];
-    if (!result) {
-      result = this.#authenticate(request);
-      holder[this.#memo] = result;
-    }
-    return result;
+    return this.#memo.of(request, () => this.#authenticate(request));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuthingUser } from '../auth/authing-user.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { attachedUser } from './request-state.js';
 
 /**
  * The parts of a request the module reads: an Express request, a GraphQL context's `req`, or (for
@@ -38,9 +39,6 @@ export interface ResponseLike {
 }
 
 const wsRequests = new WeakMap<object, AuthingRequest>();
-// A symbol-keyed property rather than a WeakMap: a WeakMap entry per request is an ephemeron the
-// garbage collector must trace, which showed up as a double-digit throughput cost under load.
-const USER = Symbol.for('nestjs-authing:user');
 
 /**
  * Finds the request behind any execution context: HTTP, GraphQL (`context.getArgs()[2].req`, without
@@ -104,18 +102,6 @@ function asResponse(value: unknown): ResponseLike | undefined {
   return typeof value === 'object' && value !== null && typeof (value as ResponseLike).setHeader === 'function'
     ? (value as ResponseLike)
     : undefined;
-}
-
-/** Attaches the authenticated user (or `null`: anonymous) to a request or WebSocket client. */
-export function attachUser(carrier: object, user: AuthingUser | null): void {
-  (carrier as { [USER]?: AuthingUser | null })[USER] = user;
-  // The Passport convention, so code written for other strategies finds the user too (HTTP, GraphQL).
-  if ('headers' in carrier) (carrier as AuthingRequest).user = user ?? undefined;
-}
-
-/** The user a guard attached to this request or client; undefined when no guard ran. */
-export function attachedUser(carrier: object): AuthingUser | null | undefined {
-  return (carrier as { [USER]?: AuthingUser | null })[USER];
 }
 
 /** The user attached to the request of an execution context, if any. */
