@@ -11,7 +11,6 @@ export type * from './catalogue/management.api.js';
 export type * from './management/core-types.js';
 export { ManagementClient, DEFAULT_MANAGEMENT_HOST } from './management/management-client.js';
 export type { ManagementClientOptions, RawManagementRequest } from './management/management-client.js';
-export { AuthingApiError } from './management/paginate.js';
 export type { PaginateOptions, PaginatedMethod, PageItem } from './management/paginate.js';
 export type { AuthingLang, TransportOptions } from './transport/http-transport.js';
 export type { RetryOptions } from './transport/retry.js';

@@ -103,6 +103,9 @@ describe('token verification', () => {
     );
     expect(error).toBeInstanceOf(AuthingTokenError);
     expect((error as AuthingTokenError).check).toBe(check);
+    // One error model: the family in `code`, the failed check in `reason`, the words in `detail`.
+    expect(error).toMatchObject({ code: 'token', reason: check });
+    expect((error as Error).message).toBe(`Token rejected (${check}): ${(error as AuthingTokenError).detail}`);
     return error as AuthingTokenError;
   }
 

@@ -283,5 +283,5 @@ class IdentityServerRefused extends Error {
 }
 
 function reasonOf(error: AuthingTokenError): string {
-  return error.reason;
+  return error.detail;
 }

@@ -332,8 +332,7 @@ export function checkHostedLoginOptions(options: ResolvedAuthingOptions): string
 /** Rewrites an SDK argument error raised while building a client from the options. */
 export function toConfigurationError(error: unknown): unknown {
   if (error instanceof AuthingArgumentError) {
-    const reason = error.message.replace(/^Invalid argument "[^"]*": /, '');
-    return new AuthingConfigurationError(error.argument, reason);
+    return new AuthingConfigurationError(error.argument, error.detail);
   }
   return error;
 }

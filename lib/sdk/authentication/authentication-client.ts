@@ -4,13 +4,14 @@ import type { AuthenticationApi, AuthenticationMethod } from '../catalogue/authe
 import { prepareCall, type HttpMethod, type PreparedCall } from '../catalogue/endpoint.js';
 import { installCatalogue } from '../catalogue/install.js';
 import type { AuthingResponse } from '../envelope.js';
-import { AuthingArgumentError, AuthingHttpError } from '../errors.js';
+import { AuthingArgumentError } from '../errors.js';
 import type { AccessTokenClaims, IdTokenClaims, JsonWebKeySet } from '../tokens/claims.js';
 import { AuthingTokenError } from '../tokens/errors.js';
 import { JwksStore } from '../tokens/jwks-store.js';
 import { TokenVerifier, type TokenSigningAlg, type VerifyIdTokenOptions } from '../tokens/token-verifier.js';
 import {
   HttpTransport,
+  httpError,
   parseJson,
   type TransportOptions,
   type TransportResponse,
@@ -511,7 +512,8 @@ export class AuthenticationClient {
       query: { service, ticket },
       headers: this.#baseHeaders(),
     });
-    if (response.status !== 200) throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed');
+    if (response.status !== 200)
+      throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed', 'unexpected_status');
     const [verdict, user] = response.text.split('\n');
     const valid = verdict === 'yes';
     return {
@@ -537,10 +539,11 @@ export class AuthenticationClient {
       query: { service, ticket, format },
       headers: this.#baseHeaders(),
     });
-    if (response.status !== 200) throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed');
+    if (response.status !== 200)
+      throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed', 'unexpected_status');
     if (format === 'XML') return { statusCode: 200, message: 'OK', data: response.text };
     const parsed = parseJson(response.text);
-    if (!parsed.ok) throw httpError('GET', this.#core.appHost + path, response, 'the body is not JSON');
+    if (!parsed.ok) throw httpError('GET', this.#core.appHost + path, response, 'the body is not JSON', 'not_json');
     return { statusCode: 200, message: 'OK', data: parsed.value };
   }
 
@@ -912,7 +915,13 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
           });
           const parsed = parseJson(response.text);
           if (response.status !== 200 || !parsed.ok) {
-            throw httpError('GET', appHost + path, response, 'the JWKS endpoint did not answer a key set');
+            throw httpError(
+              'GET',
+              appHost + path,
+              response,
+              'the JWKS endpoint did not answer a key set',
+              'not_key_set',
+            );
           }
           return parsed.value as JsonWebKeySet;
         },
@@ -956,7 +965,7 @@ function oauthEnvelope<T>(method: string, url: string, response: TransportRespon
   if (response.status >= 200 && response.status < 300) {
     if (text === '') return { statusCode: 200, message: 'OK', data: undefined as T };
     const parsed = parseJson(text);
-    if (!parsed.ok) throw httpError(method, url, response, 'the body is not JSON');
+    if (!parsed.ok) throw httpError(method, url, response, 'the body is not JSON', 'not_json');
     return { statusCode: 200, message: 'OK', data: parsed.value as T };
   }
   if (response.status >= 400 && response.status < 500) {
@@ -968,11 +977,7 @@ function oauthEnvelope<T>(method: string, url: string, response: TransportRespon
     }
     if (body && typeof body.statusCode === 'number') return body as AuthingResponse<T>;
   }
-  throw httpError(method, url, response, 'not an OAuth answer');
-}
-
-function httpError(method: string, url: string, response: TransportResponse, reason: string): AuthingHttpError {
-  return new AuthingHttpError(method, url, response.status, response.contentType, reason);
+  throw httpError(method, url, response, 'not an OAuth answer', 'not_oauth');
 }
 
 function callbackParams(callback: string | URL | Readonly<Record<string, unknown>>): {
