@@ -18,7 +18,13 @@ import {
 } from '../transport/http-transport.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import { AuthingCallbackError } from './callback-error.js';
-import type { LoginTokenSet, PassCodePayload, SignInOptions, SignInRequest, SignUpRequest } from './core-types.js';
+import type {
+  LoginTokenSet,
+  PassCodePayload,
+  SignInOptions,
+  SignInRequest,
+  SignUpRequest,
+} from './end-user-api-types.js';
 import { createPkcePair, encodeForm, encodeQuery, randomToken } from './hosted-login.js';
 
 export type AuthingProtocol = 'oidc' | 'oauth' | 'cas' | 'saml';
@@ -758,7 +764,11 @@ export class AuthenticationClient {
   ) {
     checkPayload(payload, payloadKey === 'passCodePayload' ? ['phoneCountryCode'] : []);
     const body = { connection, [payloadKey]: payload, profile: request?.profile, options: request?.options };
-    return this.request<import('../management/core-types.js').User>({ method: 'POST', path: '/api/v3/signup', body });
+    return this.request<import('../management/management-api-types.js').User>({
+      method: 'POST',
+      path: '/api/v3/signup',
+      body,
+    });
   }
 
   #baseHeaders(): Record<string, string> {
