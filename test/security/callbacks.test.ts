@@ -6,7 +6,7 @@
  * (AuthingLoginGuard: 401 and never a session). The identity server is the emulator, behind a proxy
  * that forges what the provider answers.
  */
-import { AuthenticationClient, AuthingCallbackError, type TokenCheck } from '../../lib/sdk/index.js';
+import { AuthenticationClient, AuthingCallbackError, AuthingError, type TokenCheck } from '../../lib/sdk/index.js';
 import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
 import { startProbeApp, type RunningApp } from './support/apps.js';
 import { FaultProxy } from './support/fault-proxy.js';
@@ -240,6 +240,8 @@ describe('SDK: handleRedirectCallback refuses with a typed reason', () => {
     proxy.resetCounts();
     const error = await refusal(sdk.handleRedirectCallback(withParam(callback, 'state', 'forged'), login as never));
     expect(error.reason).toBe('state');
+    expect(error.code).toBe('callback');
+    expect(error).toBeInstanceOf(AuthingError);
     const missing = await refusal(sdk.handleRedirectCallback(withParam(callback, 'state', undefined), login as never));
     expect(missing.reason).toBe('state');
     expect(proxy.countFor(TOKEN_PATH)).toBe(0);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import {
+  AuthingError,
   AuthingHttpError,
   AuthingNetworkError,
   AuthingTokenError,
@@ -253,7 +254,7 @@ export class AuthingAuthenticator {
         this.#logger.warn(`Signing keys unavailable: ${error.message}`);
         return { status: 'unavailable', description: 'the identity server could not be reached' };
       }
-      return { status: 'invalid', check: error.check, description: `${error.check}: ${reasonOf(error)}` };
+      return { status: 'invalid', check: error.check, description: `${error.check}: ${error.detail}` };
     }
     if (
       error instanceof AuthingNetworkError ||
@@ -268,14 +269,12 @@ export class AuthingAuthenticator {
   }
 }
 
-/** Not the server's message: a misbehaving server may echo the request (token, client secret) in it. */
-/** Authing refused the module itself (client authentication, rate limit, a 5xx): not the caller's fault. */
-class IdentityServerRefused extends Error {
+/**
+ * Authing refused the module itself (client authentication, rate limit, a 5xx): not the caller's
+ * fault. Not the server's message: a misbehaving server may echo the request (token, secret) in it.
+ */
+class IdentityServerRefused extends AuthingError {
   constructor(endpoint: string, statusCode: number) {
-    super(`the ${endpoint} endpoint answered ${statusCode}`);
+    super('identity_server_refused', endpoint, `the ${endpoint} endpoint answered ${statusCode}`);
   }
-}
-
-function reasonOf(error: AuthingTokenError): string {
-  return error.reason;
 }

@@ -1,11 +1,4 @@
-import {
-  AuthingCallbackError,
-  AuthingHttpError,
-  AuthingNetworkError,
-  AuthingTokenError,
-  type CallbackFailure,
-} from '../../sdk/index.js';
-import { PendingLoginExpiredError } from '../strategy/oidc-login-strategy.js';
+import { AuthingCallbackError, AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
 
 /** Why a login failed: a short code (sent as `?error=` to `loginFailureRedirect`) and a description. */
 export interface LoginFailure {
@@ -28,9 +21,6 @@ const UNAVAILABLE: LoginFailure = {
 export function describeLoginFailure(error: unknown): LoginFailure {
   if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) return UNAVAILABLE;
   if (error instanceof AuthingTokenError) return tokenFailure(error);
-  if (error instanceof PendingLoginExpiredError) {
-    return { code: 'state', description: 'the login took too long; start it again', unavailable: false };
-  }
   if (!(error instanceof AuthingCallbackError)) {
     return { code: 'login_failed', description: 'the login could not be completed', unavailable: false };
   }
@@ -51,18 +41,8 @@ export function describeLoginFailure(error: unknown): LoginFailure {
       if (error.tokenError) return tokenFailure(error.tokenError);
       break;
   }
-  return { code: error.reason, description: DESCRIPTIONS[error.reason], unavailable: false };
+  return { code: error.reason, description: error.detail, unavailable: false };
 }
-
-const DESCRIPTIONS: Record<CallbackFailure, string> = {
-  issuer: 'the callback names another issuer (iss)',
-  authorization_error: 'Authing answered an error',
-  state: 'unknown, already used or expired login state; start the login again',
-  missing_code: 'the callback carries no code',
-  token_exchange: 'the token endpoint refused the code',
-  id_token: 'the token endpoint returned no usable id_token',
-  userinfo: 'the userinfo endpoint did not confirm the user',
-};
 
 function tokenFailure(error: AuthingTokenError): LoginFailure {
   if (error.check === 'jwks_unavailable') return UNAVAILABLE;

@@ -3,18 +3,22 @@
  * the option, and never echoes a secret's value.
  */
 
+import { AuthingError } from '../../sdk/index.js';
+
 /**
  * A module option is missing or invalid. Thrown at start-up, so a misconfigured app does not boot;
  * `option` names the offending option. The message never contains a secret's value.
  */
-export class AuthingConfigurationError extends Error {
+export class AuthingConfigurationError extends AuthingError {
+  declare readonly code: 'configuration';
   constructor(
+    /** The offending option, e.g. `appHost` or `roles.source`; also the error's `reason`. */
     readonly option: string,
-    reason: string,
+    /** What is wrong with it, in words. */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`AuthingModule option "${option}" ${reason}`, options);
-    this.name = 'AuthingConfigurationError';
+    super('configuration', option, `AuthingModule option "${option}" ${detail}`, options);
   }
 }
 

@@ -258,9 +258,7 @@ export function checkHostedLoginOptions(options: ResolvedAuthingOptions): string
  */
 export function toConfigurationError(error: unknown): unknown {
   if (error instanceof AuthingArgumentError) {
-    return new AuthingConfigurationError(error.argument, `is refused by the SDK client (${error.message})`, {
-      cause: error,
-    });
+    return new AuthingConfigurationError(error.argument, error.detail, { cause: error });
   }
   return error;
 }
