@@ -5,7 +5,7 @@ import { AuthingAuthenticator } from '../authentication/authing-authenticator.se
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { OPTIONAL_AUTH_KEY, PERMISSIONS_KEY, PUBLIC_KEY, ROLES_KEY } from '../constants.js';
-import { resolveTransport, type AuthingTransport } from '../request/request-context.js';
+import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
 import { attachUser, attachedUser } from '../request/request-state.js';
 import {
   crossSiteRefused,
@@ -19,6 +19,15 @@ import {
 /** A context the guards can authenticate (RPC and unknown ones are refused). */
 export type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
 
+/** What a route's decorators ask of the guards. */
+export interface RouteAccess {
+  isPublic: boolean;
+  optional: boolean;
+  roles: string[] | undefined;
+  permissions: string[] | undefined;
+  hasRequirements: boolean;
+}
+
 /**
  * Internal, shared by AuthingGuard and AuthingRolesGuard: authentication (memoised per request)
  * and the `@Roles()` / `@Permissions()` check.
@@ -26,7 +35,7 @@ export type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
 @Injectable()
 export class AuthingAccessPolicy {
   readonly #logger = new Logger('AuthingGuard');
-  readonly #metaCache = new WeakMap<object, WeakMap<object, Record<string, unknown>>>();
+  readonly #routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -34,8 +43,19 @@ export class AuthingAccessPolicy {
     @Inject(AuthingRolesService) private readonly roles: AuthingRolesService,
   ) {}
 
-  isPublic(context: ExecutionContext): boolean {
-    return this.#meta<boolean>(PUBLIC_KEY, context) === true;
+  /**
+   * The route's access metadata, read once per handler and class: decorators are applied at class
+   * definition, so it never changes, and reflection lookups on every request are measurable.
+   */
+  routeOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler() as object | undefined;
+    const type = context.getClass() as object | undefined;
+    if (typeof handler !== 'function' || typeof type !== 'function') return this.#readRoute(handler, type);
+    let byClass = this.#routes.get(handler);
+    if (!byClass) this.#routes.set(handler, (byClass = new WeakMap()));
+    let route = byClass.get(type);
+    if (!route) byClass.set(type, (route = this.#readRoute(handler, type)));
+    return route;
   }
 
   /** The transport of a context; unknown ones (RPC...) throw: they are refused, never let through. */
@@ -48,14 +68,14 @@ export class AuthingAccessPolicy {
   }
 
   /**
-   * The synchronous warm path of {@link AuthingGuard}: true when the request carries an already
-   * verified bearer token and the route has no role or permission requirement (the user is attached).
+   * The synchronous warm path of {@link AuthingGuard}, for a route without role or permission
+   * requirements: true when the HTTP or GraphQL request carries an already verified bearer token
+   * (the user is then attached to it).
    */
-  authenticateCached(transport: KnownTransport, context: ExecutionContext): boolean {
-    if (transport.kind === 'ws' || this.hasRequirements(context)) return false;
-    const user = this.authenticator.authenticateCached(transport.request);
+  authenticateCached(request: AuthingRequest): boolean {
+    const user = this.authenticator.authenticateCached(request);
     if (!user) return false;
-    attachUser(transport.carrier, user);
+    attachUser(request, user);
     return true;
   }
 
@@ -90,12 +110,10 @@ export class AuthingAccessPolicy {
   }
 
   /** Checks `@Roles()` (any of) and `@Permissions()` (all of); throws 403, or 503 if Authing is unreachable. */
-  authorize(context: ExecutionContext, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
-    const requiredRoles = this.#meta<string[]>(ROLES_KEY, context);
-    const requiredPermissions = this.#meta<string[]>(PERMISSIONS_KEY, context);
+  authorize(route: RouteAccess, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
     // Most routes have no requirement: answer synchronously rather than through another promise.
-    if (!requiredRoles?.length && !requiredPermissions?.length) return;
-    return this.#authorize(transport, user, requiredRoles, requiredPermissions);
+    if (!route.hasRequirements) return;
+    return this.#authorize(transport, user, route.roles, route.permissions);
   }
 
   async #authorize(
@@ -127,44 +145,19 @@ export class AuthingAccessPolicy {
     }
   }
 
-  /** Whether the route has `@Roles()` or `@Permissions()`. */
-  hasRequirements(context: ExecutionContext): boolean {
-    return Boolean(
-      this.#meta<string[]>(ROLES_KEY, context)?.length || this.#meta<string[]>(PERMISSIONS_KEY, context)?.length,
-    );
-  }
-
-  isOptional(context: ExecutionContext): boolean {
-    return this.#meta<boolean>(OPTIONAL_AUTH_KEY, context) === true;
-  }
-
-  #meta<T>(key: string, context: ExecutionContext): T | undefined {
-    return this.#routeMeta(context)[key] as T | undefined;
-  }
-
-  /**
-   * The route's access metadata, read once per handler and class: decorators are applied at class
-   * definition, so it never changes, and four reflection lookups per request are measurable.
-   */
-  #routeMeta(context: ExecutionContext): Record<string, unknown> {
-    const handler = context.getHandler() as object | undefined;
-    const type = context.getClass() as object | undefined;
-    if (typeof handler !== 'function' || typeof type !== 'function') return this.#readMeta(handler, type);
-    let byClass = this.#metaCache.get(handler);
-    if (!byClass) this.#metaCache.set(handler, (byClass = new WeakMap()));
-    let meta = byClass.get(type);
-    if (!meta) byClass.set(type, (meta = this.#readMeta(handler, type)));
-    return meta;
-  }
-
-  #readMeta(handler: object | undefined, type: object | undefined): Record<string, unknown> {
+  #readRoute(handler: object | undefined, type: object | undefined): RouteAccess {
     const targets = [handler, type].filter((t): t is object => t !== undefined) as Parameters<
       Reflector['getAllAndOverride']
     >[1];
-    const meta: Record<string, unknown> = {};
-    for (const key of [PUBLIC_KEY, OPTIONAL_AUTH_KEY, ROLES_KEY, PERMISSIONS_KEY]) {
-      meta[key] = this.reflector.getAllAndOverride<unknown>(key, targets);
-    }
-    return meta;
+    const read = <T>(key: string): T | undefined => this.reflector.getAllAndOverride<T | undefined>(key, targets);
+    const roles = read<string[]>(ROLES_KEY);
+    const permissions = read<string[]>(PERMISSIONS_KEY);
+    return {
+      isPublic: read<boolean>(PUBLIC_KEY) === true,
+      optional: read<boolean>(OPTIONAL_AUTH_KEY) === true,
+      roles: roles?.length ? roles : undefined,
+      permissions: permissions?.length ? permissions : undefined,
+      hasRequirements: Boolean(roles?.length || permissions?.length),
+    };
   }
 }

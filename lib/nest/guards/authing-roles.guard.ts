@@ -11,10 +11,11 @@ export class AuthingRolesGuard implements CanActivate {
   constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.policy.isPublic(context) || !this.policy.hasRequirements(context)) return true;
+    const route = this.policy.routeOf(context);
+    if (route.isPublic || !route.hasRequirements) return true;
     const transport = await this.policy.transportOf(context);
-    const user = await this.policy.authenticate(transport, this.policy.isOptional(context));
-    await this.policy.authorize(context, transport, user);
+    const user = await this.policy.authenticate(transport, route.optional);
+    await this.policy.authorize(route, transport, user);
     return true;
   }
 }

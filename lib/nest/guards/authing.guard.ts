@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { resolveTransport } from '../request/request-context.js';
-import { AuthingAccessPolicy } from './access-policy.js';
+import { httpRequestOf } from '../request/request-context.js';
+import { AuthingAccessPolicy, type RouteAccess } from './access-policy.js';
 
 /**
  * Lets a request through with a valid bearer access token or a logged-in session; otherwise 401 with
@@ -15,19 +15,22 @@ export class AuthingGuard implements CanActivate {
   constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.policy.isPublic(context)) return true;
+    const route = this.policy.routeOf(context);
+    if (route.isPublic) return true;
     // Warm path: an HTTP/GraphQL request with a bearer token already verified, on a route without
-    // role requirements, answered synchronously. Everything else (first sight, sessions, roles,
-    // WebSocket, refusals) takes the full path, whose failures are rejections.
-    const transport = resolveTransport(context);
-    if (transport.kind !== 'unknown' && this.policy.authenticateCached(transport, context)) return true;
-    return this.#check(context);
+    // role requirements, answered synchronously and without allocating. Everything else (first
+    // sight, sessions, roles, WebSocket, refusals) takes the full path, whose failures are rejections.
+    if (!route.hasRequirements) {
+      const request = httpRequestOf(context);
+      if (request && this.policy.authenticateCached(request)) return true;
+    }
+    return this.#check(context, route);
   }
 
-  async #check(context: ExecutionContext): Promise<boolean> {
+  async #check(context: ExecutionContext, route: RouteAccess): Promise<boolean> {
     const transport = await this.policy.transportOf(context);
-    const user = await this.policy.authenticate(transport, this.policy.isOptional(context));
-    await this.policy.authorize(context, transport, user);
+    const user = await this.policy.authenticate(transport, route.optional);
+    await this.policy.authorize(route, transport, user);
     return true;
   }
 }
