@@ -1,4 +1,4 @@
-import type { ExpectedCallback } from '../../sdk/index.js';
+import { AuthingCallbackError, type ExpectedCallback } from '../../sdk/index.js';
 import type { AuthingSessionLike } from '../request/request-context.js';
 import { pendingLogins, type PendingLogin } from '../session/authing-session.js';
 
@@ -9,6 +9,13 @@ const PENDING_SESSION_GRACE_MS = 60_000;
 export interface RestoredLogin {
   expected: ExpectedCallback;
   returnTo?: string;
+}
+
+/** The callback's state names a pending login older than `loginTimeout`. */
+export class PendingLoginExpiredError extends AuthingCallbackError {
+  constructor() {
+    super('state', 'the login took too long; start it again');
+  }
 }
 
 /**

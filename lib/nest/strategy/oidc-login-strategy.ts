@@ -11,7 +11,7 @@ import type { AuthingRequest } from '../request/request-context.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { AuthingSessionMissingError, sessionOf } from '../session/authing-session.js';
 import type { HostedLoginDependencies, OidcStrategyBase } from './hosted-login-dependencies.js';
-import { LoginStateStore } from './login-state-store.js';
+import { LoginStateStore, PendingLoginExpiredError } from './login-state-store.js';
 
 /** What a completed login hands the guard (passport's `info`): the session record's tokens and where to go. */
 export interface LoginOutcome {
@@ -147,13 +147,6 @@ export function createOidcLoginStrategy(
   }
 
   return new AuthingOidcStrategy();
-}
-
-/** The callback's state names a pending login older than `loginTimeout`. */
-export class PendingLoginExpiredError extends AuthingCallbackError {
-  constructor() {
-    super('state', 'the login took too long; start it again');
-  }
 }
 
 /** passport-openidconnect requires a verify function; the SDK completes the login instead. */
