@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { ConfigService } from '@nestjs/config';
-import { AUTHING_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
+import { AUTHING_RESOLVED_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import {
   completeEmulatorLogin,
@@ -82,7 +82,7 @@ describe('sample app on the emulator', () => {
   test('the module was configured through forRootAsync and @nestjs/config', () => {
     const config = sample.app.get(ConfigService);
     expect(config.get('authing.appId')).toBe(emulator.app.appId);
-    expect(sample.app.get<ResolvedAuthingOptions>(AUTHING_OPTIONS)).toMatchObject({
+    expect(sample.app.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS)).toMatchObject({
       appId: emulator.app.appId,
       redirectUri: `${sample.url}/callback`,
       roles: { source: 'management' },
@@ -99,7 +99,7 @@ describe('sample app on the emulator', () => {
     expect(params.get('response_type')).toBe('code');
     expect(params.get('scope')).toBe('openid profile email');
     expect(params.get('state')).toMatch(/^[\w-]{20,}$/);
-    expect(params.get('nonce')).toMatch(/^[\w+/]{20}$/);
+    expect(params.get('nonce')).toMatch(/^[\w-]{24}$/);
     expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(params.get('code_challenge_method')).toBe('S256');
     const cookie = (response.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('authing.sid='));

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ManagementClient, type AuthenticationClient } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
-import type { AuthingUser } from './authing-user.js';
+import { AuthingError, ManagementClient, type AuthenticationClient } from '../../sdk/index.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import type { AuthingUser } from '../user/authing-user.js';
 import { TokenRoles } from './token-roles.js';
-import { TtlCache } from './ttl-cache.js';
+import { TtlCache } from '../cache/ttl-cache.js';
 
 /**
  * A user's role codes and permissions, for `@Roles()` and `@Permissions()`.
@@ -28,7 +28,7 @@ export class AuthingRolesService {
   readonly #tokenRoles: TokenRoles;
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(ManagementClient) private readonly management: ManagementClient,
     @Inject(AUTHING_ROOT_CLIENT) root: AuthenticationClient,
   ) {
@@ -103,8 +103,13 @@ export class AuthingRolesService {
   #refused(call: string, response: { statusCode: number; apiCode?: number }): never {
     // Status and apiCode only: a misbehaving server may echo our request (credentials) in `message`.
     const code = response.apiCode ? ` (apiCode ${response.apiCode})` : '';
-    throw new EnvelopeRefused(`${call} answered ${response.statusCode}${code}`);
+    throw new EnvelopeRefused(call, `${call} answered ${response.statusCode}${code}`);
   }
 }
 
-class EnvelopeRefused extends Error {}
+/** A role lookup answered with a failed envelope (status and apiCode only, never the server's message). */
+class EnvelopeRefused extends AuthingError {
+  constructor(call: string, message: string) {
+    super('role_lookup_refused', call, message);
+  }
+}

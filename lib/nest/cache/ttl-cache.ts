@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * A small map whose entries expire, bounded in size (the oldest insertion goes first). Used for
  * introspection answers (keyed by token hash) and users' roles.
@@ -45,7 +43,5 @@ export class TtlCache<V> {
   }
 }
 
-/** A token's cache key: its SHA-256, so the cache never holds a usable token. */
-export function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+/** A token's cache key: its SHA-256, so the cache never holds a usable token (one helper, the SDK's). */
+export { tokenHash as tokenKey } from '../../sdk/internal.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AuthenticationClient, UserInfo } from '../../sdk/index.js';
-import { roleCodes, type AuthingUser } from './authing-user.js';
-import { TtlCache, tokenKey } from './ttl-cache.js';
+import { roleCodes, type AuthingUser } from '../user/authing-user.js';
+import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
 
 /**
  * Roles with `roles.source: 'token'`. A login's id_token carries the `roles` claim when the login

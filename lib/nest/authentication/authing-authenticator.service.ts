@@ -1,19 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import {
+  AuthingError,
   AuthingHttpError,
   AuthingNetworkError,
   AuthingTokenError,
   type IntrospectionResult,
   type OidcTokenSet,
 } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import { defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
+import { RequestMemo } from '../request/request-state.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
-import { createAuthingUser, type AuthingUser } from './authing-user.js';
-import { TtlCache, tokenKey } from './ttl-cache.js';
+import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
 
 /** The outcome of authenticating a request. */
 export type AuthenticationResult =
@@ -34,28 +36,21 @@ type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { ac
  */
 @Injectable()
 export class AuthingAuthenticator {
-  readonly #memo = Symbol('nestjs-authing:authentication');
+  readonly #memo = new RequestMemo<Promise<AuthenticationResult>>('authentication');
   readonly #bearerResults = new WeakMap<object, AuthenticationResult>();
   readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
   readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
   readonly #logger = new Logger('AuthingGuard');
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
   ) {}
 
   /** Authenticates a request; memoised per request object unless `memoise` is false. */
   authenticate(request: AuthingRequest, options: { memoise?: boolean } = {}): Promise<AuthenticationResult> {
     if (options.memoise === false) return this.#authenticate(request);
-    // On the request itself (not a WeakMap: see request-context), under a symbol of this instance.
-    const holder = request as unknown as Record<symbol, Promise<AuthenticationResult> | undefined>;
-    let result = holder[this.#memo];
-    if (!result) {
-      result = this.#authenticate(request);
-      holder[this.#memo] = result;
-    }
-    return result;
+    return this.#memo.of(request, () => this.#authenticate(request));
   }
 
   /**
@@ -259,7 +254,7 @@ export class AuthingAuthenticator {
         this.#logger.warn(`Signing keys unavailable: ${error.message}`);
         return { status: 'unavailable', description: 'the identity server could not be reached' };
       }
-      return { status: 'invalid', check: error.check, description: `${error.check}: ${reasonOf(error)}` };
+      return { status: 'invalid', check: error.check, description: `${error.check}: ${error.detail}` };
     }
     if (
       error instanceof AuthingNetworkError ||
@@ -274,14 +269,12 @@ export class AuthingAuthenticator {
   }
 }
 
-/** Not the server's message: a misbehaving server may echo the request (token, client secret) in it. */
-/** Authing refused the module itself (client authentication, rate limit, a 5xx): not the caller's fault. */
-class IdentityServerRefused extends Error {
+/**
+ * Authing refused the module itself (client authentication, rate limit, a 5xx): not the caller's
+ * fault. Not the server's message: a misbehaving server may echo the request (token, secret) in it.
+ */
+class IdentityServerRefused extends AuthingError {
   constructor(endpoint: string, statusCode: number) {
-    super(`the ${endpoint} endpoint answered ${statusCode}`);
+    super('identity_server_refused', endpoint, `the ${endpoint} endpoint answered ${statusCode}`);
   }
-}
-
-function reasonOf(error: AuthingTokenError): string {
-  return error.reason;
 }

@@ -1,5 +1,3 @@
-import { isLocalPath } from '../options/validate-options.js';
-
 /**
  * Checks a `returnTo` against the allow-list, so the login cannot be used as an open redirect.
  * Allowed: a path of this site (`/profile?tab=1`; not `//host`, not `/\host`, no control characters),
@@ -23,4 +21,19 @@ export function checkReturnTo(value: unknown, allowedOrigins: readonly string[])
   if (!allowedOrigins.includes(url.origin)) return undefined;
   if (!value.toLowerCase().startsWith(url.origin.toLowerCase())) return undefined;
   return value;
+}
+
+/** A path of this site: starts with one `/`, not `//` or `/\`, no control characters or backslashes. */
+export function isLocalPath(value: string): boolean {
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return false;
+
+  if (/[\u0000-\u001f\u007f\s]/.test(value)) return false;
+  try {
+    const base = 'http://return-to.invalid';
+    const url = new URL(value, base);
+    // A path whose dot segments collapse into `//host` would become protocol-relative once normalised.
+    return url.origin === base && !url.pathname.startsWith('//');
+  } catch {
+    return false;
+  }
 }

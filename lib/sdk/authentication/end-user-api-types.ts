@@ -2,7 +2,15 @@
  * Request and response types of the end user's core calls. Field names follow Authing's v3 API.
  */
 import type { Paginated } from '../envelope.js';
-import type { Department, Group, Role, User, AuthorizedResource, IsSuccess } from '../management/core-types.js';
+import type {
+  AuthorizedResource,
+  Department,
+  Group,
+  IsSuccess,
+  ProfileFields,
+  Role,
+  User,
+} from '../management/management-api-types.js';
 
 /** Tokens answered by sign-in and by the token endpoint. */
 export interface LoginTokenSet {
@@ -66,31 +74,8 @@ export interface SignUpRequest {
   };
 }
 
-export interface UpdateProfileRequest {
-  name?: string;
-  nickname?: string;
-  photo?: string;
-  externalId?: string;
-  birthdate?: string;
-  country?: string;
-  province?: string;
-  city?: string;
-  address?: string;
-  streetAddress?: string;
-  postalCode?: string;
-  gender?: 'M' | 'F' | 'U';
-  username?: string;
-  givenName?: string;
-  familyName?: string;
-  middleName?: string;
-  profile?: string;
-  preferredUsername?: string;
-  website?: string;
-  zoneinfo?: string;
-  locale?: string;
-  company?: string;
-  customData?: Record<string, unknown>;
-}
+/** The profile fields an end user may change on themselves. */
+export type UpdateProfileRequest = ProfileFields;
 
 export type Channel =
   | 'CHANNEL_LOGIN'

@@ -9,38 +9,26 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { AuthingCallbackError, AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
-import type { AuthingUser } from '../auth/authing-user.js';
-import { checkReturnTo } from '../auth/return-to.js';
-import { AUTHING_OPTIONS } from '../constants.js';
-import { attachUser, type AuthingRequest, type ResponseLike } from '../context/request-context.js';
-import { RETURN_TO } from '../decorators/param.decorators.js';
-import { AuthingConfigurationError, type ResolvedAuthingOptions } from '../options/validate-options.js';
-import { setRefusalHeaders } from './guard-errors.js';
+import { AUTHING_RESOLVED_OPTIONS } from '../constants.js';
+import { setRefusalHeaders } from '../guards/guard-errors.js';
+import { AuthingConfigurationError } from '../options/option-checks.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import type { AuthingRequest, ResponseLike } from '../request/request-context.js';
+import { attachUser, setReturnTo } from '../request/request-state.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
-import { LOGIN_TOKENS, type LoginTokens } from '../strategy/oidc-login-strategy.js';
-import { LOGIN_RESTORED, LOGIN_START, type LoginRequest } from '../strategy/login-state-store.js';
+import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { checkReturnTo } from './return-to.js';
+import { describeLoginFailure } from './login-failure.js';
 
-type GuardRequest = LoginRequest & {
-  query?: Record<string, unknown>;
-  [LOGIN_TOKENS]?: LoginTokens;
-  [RETURN_TO]?: string;
-};
-
-/** Why a login failed: a short code (sent as `?error=` to `loginFailureRedirect`) and a description. */
-export interface LoginFailure {
-  code: string;
-  description: string;
-  /** True when the identity server could not be reached (503 rather than 401). */
-  unavailable: boolean;
-}
+type GuardRequest = AuthingRequest & { query?: Record<string, unknown> };
 
 interface PassportOutcome {
   error: unknown;
   user: AuthingUser | false | null | undefined;
-  info: unknown;
+  info: LoginOutcome | undefined;
 }
 
 /**
@@ -63,7 +51,7 @@ export class AuthingLoginGuard implements CanActivate {
   protected readonly logger = new Logger('AuthingLogin');
 
   constructor(
-    @Inject(AUTHING_OPTIONS) protected readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) protected readonly options: ResolvedAuthingOptions,
     @Inject(AuthingStrategy) private readonly strategy: AuthingStrategy,
   ) {}
 
@@ -78,20 +66,18 @@ export class AuthingLoginGuard implements CanActivate {
     if (!sessionOf(request)) throw new AuthingSessionMissingError('AuthingLoginGuard');
     const query = request.query ?? {};
     const isCallback = query.code !== undefined || query.error !== undefined;
-    if (!isCallback) {
-      request[LOGIN_START] = { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
-    } else if (query.iss !== undefined && query.iss !== this.strategy.expectedIssuer) {
-      // RFC 9207: another identity server's answer (mix-up); refused before its code is redeemed.
-      const error = new AuthingCallbackError('issuer', 'the callback names another issuer (iss)');
-      this.handleRequest(error, false, undefined, context);
-    }
+    const start: LoginAuthenticateOptions = isCallback
+      ? {}
+      : { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
-    const outcome = await this.#runStrategy(loaded, request, response);
+    const outcome = await this.#runStrategy(loaded, request, response, start);
     const user = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
-    await this.#startSession(request, response, user);
+    await this.#startSession(request, response, user, outcome.info);
     attachUser(request, user);
-    request[RETURN_TO] =
-      checkReturnTo(request[LOGIN_RESTORED]?.returnTo, this.options.allowedReturnTo) ?? this.options.defaultReturnTo;
+    setReturnTo(
+      request,
+      checkReturnTo(outcome.info?.returnTo, this.options.allowedReturnTo) ?? this.options.defaultReturnTo,
+    );
     return true;
   }
 
@@ -102,7 +88,7 @@ export class AuthingLoginGuard implements CanActivate {
   handleRequest(
     error: unknown,
     user: AuthingUser | false | null | undefined,
-    info: unknown,
+    _info: LoginOutcome | undefined,
     context: ExecutionContext,
   ): AuthingUser {
     if (!error && user) return user;
@@ -113,8 +99,7 @@ export class AuthingLoginGuard implements CanActivate {
     ) {
       throw error;
     }
-    const request = context.switchToHttp().getRequest<GuardRequest>();
-    const failure = describeFailure(error, info, request.query);
+    const failure = describeLoginFailure(error);
     const detail =
       failure.code === 'login_failed' && error instanceof Error ? ` [${error.name}: ${error.message}]` : '';
     this.logger.warn(`Login failed (${failure.code}): ${failure.description}${detail}`);
@@ -136,14 +121,15 @@ export class AuthingLoginGuard implements CanActivate {
     loaded: AuthingPassportStrategy,
     request: GuardRequest,
     response: ResponseLike,
+    start: LoginAuthenticateOptions,
   ): Promise<PassportOutcome> {
     return new Promise((resolve, reject) => {
       // A per-request object over the singleton strategy: passport attaches success/fail/redirect to
       // it, so concurrent logins never share them. Using the instance (not the name) also keeps several
       // applications in one process apart.
       const perRequest = Object.create(loaded.strategy) as object;
-      const middleware = loaded.passport.authenticate(perRequest, { session: false }, (error, user, info) =>
-        resolve({ error, user: user as AuthingUser | false, info }),
+      const middleware = loaded.passport.authenticate(perRequest, { ...start, session: false }, (error, user, info) =>
+        resolve({ error, user: user as AuthingUser | false, info: info as LoginOutcome | undefined }),
       );
       try {
         middleware(request, response, (error?: unknown) =>
@@ -157,14 +143,19 @@ export class AuthingLoginGuard implements CanActivate {
     });
   }
 
-  async #startSession(request: GuardRequest, response: ResponseLike, user: AuthingUser): Promise<void> {
-    const tokens = request[LOGIN_TOKENS];
+  async #startSession(
+    request: GuardRequest,
+    response: ResponseLike,
+    user: AuthingUser,
+    outcome: LoginOutcome | undefined,
+  ): Promise<void> {
+    const tokens = outcome?.tokens;
     const accessToken = tokens?.accessToken ?? user.accessToken;
     if (!accessToken) {
       setRefusalHeaders(response);
       throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
     }
-    await establishLogin(request as AuthingRequest, this.options.sessionKey, {
+    await establishLogin(request, this.options.sessionKey, {
       v: 1,
       claims: tokens?.claims ?? { ...user.claims },
       ...(user.roles ? { roles: user.roles } : {}),
@@ -174,61 +165,6 @@ export class AuthingLoginGuard implements CanActivate {
       expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
     });
   }
-}
-
-/** Classifies what passport-openidconnect and the strategy report. Never includes a token or code. */
-export function describeFailure(
-  error: unknown,
-  info: unknown,
-  query: Record<string, unknown> | undefined,
-): LoginFailure {
-  if (error instanceof AuthingCallbackError) {
-    return { code: error.reason, description: error.message, unavailable: false };
-  }
-  if (error instanceof AuthingTokenError) {
-    if (error.check === 'jwks_unavailable') {
-      return { code: 'unavailable', description: 'the identity server could not be reached', unavailable: true };
-    }
-    return { code: `id_token_${error.check}`, description: `id_token rejected (${error.check})`, unavailable: false };
-  }
-  if (error instanceof Error) {
-    const inner = (error as { oauthError?: unknown }).oauthError;
-    // Unreachable, or answering something that is not an OAuth answer (5xx, HTML, rate limited).
-    if (isUnavailable(error) || isUnavailable(inner)) {
-      return { code: 'unavailable', description: 'the identity server could not be reached', unavailable: true };
-    }
-    const oauthCode = (error as { code?: unknown }).code;
-    const code = typeof oauthCode === 'string' ? oauthCode.replace(/[^\w.-]/g, '').slice(0, 64) : '';
-    if (error.name === 'TokenError') {
-      return {
-        code: 'token_exchange',
-        description: `the token endpoint refused the code (${code || 'error'})`,
-        unavailable: false,
-      };
-    }
-    if (error.name === 'AuthorizationError') {
-      return {
-        code: code || 'authorization_error',
-        description: `Authing answered ${code || 'an error'}`,
-        unavailable: false,
-      };
-    }
-    if (error.name === 'InternalOAuthError') {
-      return { code: 'token_exchange', description: 'the token endpoint could not be used', unavailable: false };
-    }
-    return { code: 'login_failed', description: 'the login could not be completed', unavailable: false };
-  }
-  if (query?.error === 'access_denied') {
-    return { code: 'access_denied', description: 'the user or Authing denied the login', unavailable: false };
-  }
-  const message =
-    typeof (info as { message?: unknown })?.message === 'string' ? (info as { message: string }).message : '';
-  if (message.startsWith('state:')) return { code: 'state', description: message, unavailable: false };
-  return { code: 'login_failed', description: message.slice(0, 200) || 'the login was refused', unavailable: false };
-}
-
-function isUnavailable(error: unknown): boolean {
-  return error instanceof AuthingNetworkError || error instanceof AuthingHttpError;
 }
 
 function appendQuery(target: string, key: string, value: string): string {

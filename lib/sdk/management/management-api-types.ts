@@ -30,37 +30,22 @@ export interface UserIdentity {
   userInfoInIdp?: Record<string, unknown>;
 }
 
-export interface User {
-  userId: string;
-  createdAt: string;
-  updatedAt: string;
-  status: UserStatus;
-  workStatus?: string;
-  externalId?: string;
-  email?: string;
-  phone?: string;
-  phoneCountryCode?: string;
-  username?: string;
+/** Profile fields a user may set on themselves and an administrator on any user. */
+export interface ProfileFields {
   name?: string;
   nickname?: string;
   photo?: string;
-  loginsCount?: number;
-  lastLogin?: string;
-  lastIp?: string;
-  gender?: Gender;
-  emailVerified?: boolean;
-  phoneVerified?: boolean;
-  passwordLastSetAt?: string;
+  externalId?: string;
   birthdate?: string;
+  gender?: Gender;
+  username?: string;
+  company?: string;
   country?: string;
   province?: string;
   city?: string;
   address?: string;
   streetAddress?: string;
   postalCode?: string;
-  company?: string;
-  browser?: string;
-  device?: string;
   givenName?: string;
   familyName?: string;
   middleName?: string;
@@ -69,6 +54,26 @@ export interface User {
   website?: string;
   zoneinfo?: string;
   locale?: string;
+  customData?: Record<string, unknown>;
+}
+
+export interface User extends ProfileFields {
+  userId: string;
+  createdAt: string;
+  updatedAt: string;
+  status: UserStatus;
+  workStatus?: string;
+  email?: string;
+  phone?: string;
+  phoneCountryCode?: string;
+  loginsCount?: number;
+  lastLogin?: string;
+  lastIp?: string;
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
+  passwordLastSetAt?: string;
+  browser?: string;
+  device?: string;
   formatted?: string;
   region?: string;
   userSourceType?: string;
@@ -78,45 +83,21 @@ export interface User {
   departmentIds?: string[];
   identities?: UserIdentity[];
   identityNumber?: string;
-  customData?: Record<string, unknown>;
   postIdList?: string[];
   tenantId?: string;
 }
 
 /** Profile fields an administrator may set when creating or updating a user. */
-export interface UserProfileInput {
+export interface UserProfileInput extends ProfileFields {
   status?: UserStatus;
   email?: string;
   phone?: string;
   phoneCountryCode?: string;
-  username?: string;
-  externalId?: string;
-  name?: string;
-  nickname?: string;
-  photo?: string;
-  gender?: Gender;
   emailVerified?: boolean;
   phoneVerified?: boolean;
-  birthdate?: string;
-  country?: string;
-  province?: string;
-  city?: string;
-  address?: string;
-  streetAddress?: string;
-  postalCode?: string;
-  company?: string;
-  givenName?: string;
-  familyName?: string;
-  middleName?: string;
-  profile?: string;
-  preferredUsername?: string;
-  website?: string;
-  zoneinfo?: string;
-  locale?: string;
   formatted?: string;
   region?: string;
   identityNumber?: string;
-  customData?: Record<string, unknown>;
 }
 
 export interface CreateUserRequest extends UserProfileInput {

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuthingUser } from '../auth/authing-user.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { attachedUser } from './request-state.js';
 
 /**
  * The parts of a request the module reads: an Express request, a GraphQL context's `req`, or (for
@@ -38,9 +39,6 @@ export interface ResponseLike {
 }
 
 const wsRequests = new WeakMap<object, AuthingRequest>();
-// A symbol-keyed property rather than a WeakMap: a WeakMap entry per request is an ephemeron the
-// garbage collector must trace, which showed up as a double-digit throughput cost under load.
-const USER = Symbol.for('nestjs-authing:user');
 
 /**
  * Finds the request behind any execution context: HTTP, GraphQL (`context.getArgs()[2].req`, without
@@ -49,11 +47,12 @@ const USER = Symbol.for('nestjs-authing:user');
  */
 export function resolveTransport(context: ExecutionContext): AuthingTransport {
   const type = context.getType<string>();
+  // getArgByIndex rather than switchToHttp() / switchToWs(): those attach three new closures to the
+  // context on every call, a measurable cost on the warm path.
   if (type === 'http') {
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthingRequest | undefined>();
+    const request: unknown = context.getArgByIndex(0);
     if (!isRequest(request)) return { kind: 'unknown', type };
-    return { kind: 'http', request, response: asResponse(http.getResponse()), carrier: request };
+    return { kind: 'http', request, response: asResponse(context.getArgByIndex(1)), carrier: request };
   }
   if (type === 'graphql') {
     const gqlContext = context.getArgs()[2] as Record<string, unknown> | undefined;
@@ -63,9 +62,9 @@ export function resolveTransport(context: ExecutionContext): AuthingTransport {
     return { kind: 'graphql', request, response, carrier: request };
   }
   if (type === 'ws') {
-    const client = context.switchToWs().getClient<Record<string, unknown> | undefined>();
+    const client: unknown = context.getArgByIndex(0);
     if (typeof client !== 'object' || client === null) return { kind: 'unknown', type };
-    const request = wsRequestOf(client);
+    const request = wsRequestOf(client as Record<string, unknown>);
     if (!request) return { kind: 'unknown', type };
     return { kind: 'ws', request, response: undefined, carrier: client };
   }
@@ -100,22 +99,36 @@ function isRequest(value: unknown): value is AuthingRequest {
   return typeof value === 'object' && value !== null && typeof (value as AuthingRequest).headers === 'object';
 }
 
+/**
+ * The HTTP or GraphQL request of a context without building a transport: the guard's warm path.
+ * Undefined for any other context (WebSocket, RPC), which take the full path.
+ */
+export function httpRequestOf(context: ExecutionContext): AuthingRequest | undefined {
+  const type = context.getType<string>();
+  if (type === 'http') {
+    const request: unknown = context.getArgByIndex(0);
+    return isRequest(request) ? request : undefined;
+  }
+  if (type === 'graphql') {
+    const transport = resolveTransport(context);
+    return transport.kind === 'graphql' ? transport.request : undefined;
+  }
+  return undefined;
+}
+
+/** Express's response (`setHeader`), or Fastify's reply (`header`, `sent`) seen through the same shape. */
 function asResponse(value: unknown): ResponseLike | undefined {
-  return typeof value === 'object' && value !== null && typeof (value as ResponseLike).setHeader === 'function'
-    ? (value as ResponseLike)
-    : undefined;
-}
-
-/** Attaches the authenticated user (or `null`: anonymous) to a request or WebSocket client. */
-export function attachUser(carrier: object, user: AuthingUser | null): void {
-  (carrier as { [USER]?: AuthingUser | null })[USER] = user;
-  // The Passport convention, so code written for other strategies finds the user too (HTTP, GraphQL).
-  if ('headers' in carrier) (carrier as AuthingRequest).user = user ?? undefined;
-}
-
-/** The user a guard attached to this request or client; undefined when no guard ran. */
-export function attachedUser(carrier: object): AuthingUser | null | undefined {
-  return (carrier as { [USER]?: AuthingUser | null })[USER];
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof (value as ResponseLike).setHeader === 'function') return value as ResponseLike;
+  const reply = value as { header?: unknown; sent?: boolean };
+  if (typeof reply.header !== 'function') return undefined;
+  const header = reply.header as (name: string, value: string) => unknown;
+  return {
+    setHeader: (name, headerValue) => header.call(reply, name, headerValue),
+    get headersSent() {
+      return reply.sent === true;
+    },
+  };
 }
 
 /** The user attached to the request of an execution context, if any. */
@@ -127,6 +140,10 @@ export function userFromContext(context: ExecutionContext): AuthingUser | undefi
 
 /** The request of an execution context (HTTP, GraphQL or the WebSocket handshake), if any. */
 export function requestFromContext(context: ExecutionContext): AuthingRequest | undefined {
+  if (context.getType<string>() === 'http') {
+    const request: unknown = context.getArgByIndex(0);
+    return isRequest(request) ? request : undefined;
+  }
   const transport = resolveTransport(context);
   return transport.kind === 'unknown' ? undefined : transport.request;
 }
@@ -135,10 +152,40 @@ export function requestFromContext(context: ExecutionContext): AuthingRequest | 
 export function defaultExtractToken(request: AuthingRequest): string | undefined {
   const header = request.headers?.authorization;
   if (typeof header === 'string') {
-    const match = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header);
-    if (match) return match[1];
+    const token = bearerToken(header);
+    if (token !== undefined) return token;
   }
   const fromAuth = request.auth?.token;
   if (typeof fromAuth === 'string' && fromAuth !== '') return fromAuth.replace(/^Bearer[ \t]+/i, '');
   return undefined;
+}
+
+const BEARER = 'bearer';
+
+/**
+ * The token of an `Authorization` header value, as `/^Bearer[ \t]+(\S+)[ \t]*$/i` would capture it,
+ * read character by character: no match array and one string per request.
+ */
+export function bearerToken(header: string): string | undefined {
+  const length = header.length;
+  if (length < 8) return undefined;
+  for (let i = 0; i < 6; i++) if ((header.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return undefined;
+  let start = 6;
+  while (start < length && isBlank(header.charCodeAt(start))) start++;
+  if (start === 6 || start === length) return undefined;
+  let end = start;
+  while (end < length && !isWhitespace(header.charCodeAt(end))) end++;
+  for (let i = end; i < length; i++) if (!isBlank(header.charCodeAt(i))) return undefined;
+  return header.slice(start, end);
+}
+
+/** A space or a tab. */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** What `\s` matches in a JavaScript regular expression. */
+function isWhitespace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return code >= 0xa0 && /\s/.test(String.fromCharCode(code));
 }
