@@ -1,140 +1,28 @@
-import { randomBytes } from 'node:crypto';
 import { conflict, invalidArgument, notFound, ApiError, API_CODES } from './http.js';
+import {
+  DEFAULT_APP_NAME,
+  DEFAULT_LOGOUT_REDIRECT_URIS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_REDIRECT_URIS,
+  newId,
+  newSecret,
+  now,
+  roleKey,
+  type AppRecord,
+  type GroupRecord,
+  type PersistedState,
+  type PolicyRecord,
+  type PolicyTargetType,
+  type ResourceRecord,
+  type RoleRecord,
+  type UserRecord,
+} from './store/records.js';
+import type { ValidatedProfile } from './store/dtos.js';
 import type { PrivateSigningJwk } from './keys.js';
-import type { EmulatorAccessKey, EmulatorApp, EmulatorClientAuthMethod, EmulatorUser } from './types.js';
-import type { Args } from './validate.js';
+import type { EmulatorClientAuthMethod } from './types.js';
 
-export type UserStatus = 'Suspended' | 'Resigned' | 'Activated' | 'Archived' | 'Deactivated';
-const USER_STATUSES: readonly string[] = ['Suspended', 'Resigned', 'Activated', 'Archived', 'Deactivated'];
-const GENDERS: readonly string[] = ['M', 'F', 'U'];
-
-/** Free-text profile fields of Authing's `UserDto` the emulator stores as given. */
-export const PROFILE_STRING_FIELDS = [
-  'email',
-  'phone',
-  'phoneCountryCode',
-  'username',
-  'externalId',
-  'name',
-  'nickname',
-  'photo',
-  'birthdate',
-  'country',
-  'province',
-  'city',
-  'address',
-  'streetAddress',
-  'postalCode',
-  'company',
-  'browser',
-  'device',
-  'givenName',
-  'familyName',
-  'middleName',
-  'profile',
-  'preferredUsername',
-  'website',
-  'zoneinfo',
-  'locale',
-  'formatted',
-  'region',
-  'locality',
-  'identityNumber',
-] as const;
-
-export interface UserRecord {
-  userId: string;
-  createdAt: string;
-  updatedAt: string;
-  status: UserStatus;
-  gender: 'M' | 'F' | 'U';
-  emailVerified: boolean;
-  phoneVerified: boolean;
-  profile: Record<string, string>;
-  customData: Record<string, unknown>;
-  passwordHash?: string;
-  passwordLastSetAt?: string;
-  loginsCount: number;
-  lastLogin?: string;
-  userSourceType: 'adminCreated' | 'register';
-}
-
-export interface RoleRecord {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  namespace: string;
-  status: 'ENABLE' | 'DISABLE';
-  disableTime?: number;
-  createdAt: string;
-  members: Set<string>;
-}
-
-export interface GroupRecord {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  type: string;
-  customData: Record<string, unknown>;
-  createdAt: string;
-  members: Set<string>;
-}
-
-export type ResourceType = 'DATA' | 'API' | 'MENU' | 'BUTTON' | 'UI';
-const RESOURCE_TYPES: readonly string[] = ['DATA', 'API', 'MENU', 'BUTTON', 'UI'];
-
-export interface ResourceRecord {
-  code: string;
-  name?: string;
-  description?: string;
-  type: ResourceType;
-  actions: { name: string; description: string }[];
-  apiIdentifier?: string;
-  namespace: string;
-}
-
-export type PolicyTargetType = 'USER' | 'ROLE' | 'GROUP' | 'DEPARTMENT';
-
-export interface PolicyRecord {
-  namespace: string;
-  targetType: PolicyTargetType;
-  targetIdentifier: string;
-  resourceCode: string;
-  resourceType: ResourceType;
-  actions: string[];
-}
-
-export interface AppRecord extends EmulatorApp {
-  createdAt: string;
-}
-
-/** The JSON document of the `dataFile`. */
-export interface PersistedState {
-  version: 1;
-  users: UserRecord[];
-  roles: (Omit<RoleRecord, 'members'> & { members: string[] })[];
-  groups: (Omit<GroupRecord, 'members'> & { members: string[] })[];
-  resources: ResourceRecord[];
-  policies: PolicyRecord[];
-  apps: AppRecord[];
-  accessKeys: EmulatorAccessKey[];
-  signingKeys: PrivateSigningJwk[];
-}
-
-export const DEFAULT_NAMESPACE = 'default';
-
-/** 24 hex characters, the shape of Authing's object ids. */
-export function newId(): string {
-  return randomBytes(12).toString('hex');
-}
-
-export function newSecret(): string {
-  return randomBytes(16).toString('hex');
-}
-
-const now = (): string => new Date().toISOString();
+export * from './store/records.js';
+export * from './store/dtos.js';
 
 type UserIdType = 'user_id' | 'email' | 'phone' | 'username' | 'external_id';
 
@@ -539,25 +427,6 @@ export class Store {
   }
 }
 
-export const DEFAULT_REDIRECT_URIS = ['http://localhost:3000/callback', 'http://127.0.0.1:3000/callback'];
-/**
- * Matching is exact, as at Authing: both spellings of the home page are registered, so an app sending
- * `http://127.0.0.1:3000/` (the sample, and most apps) and one sending it without the slash both work.
- */
-export const DEFAULT_LOGOUT_REDIRECT_URIS = [
-  'http://localhost:3000/',
-  'http://localhost:3000',
-  'http://127.0.0.1:3000/',
-  'http://127.0.0.1:3000',
-];
-
-/** The name on the hosted login page of an application created without one. */
-export const DEFAULT_APP_NAME = 'My App';
-
-function roleKey(namespace: string, code: string): string {
-  return `${namespace}\u0000${code}`;
-}
-
 function isPersistedState(value: unknown): value is PersistedState {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -567,144 +436,4 @@ function isPersistedState(value: unknown): value is PersistedState {
       Array.isArray(v[k]),
     )
   );
-}
-
-// ─── Input validation and output shapes ──────────────────────────────────────────────────────────
-
-export interface ValidatedProfile {
-  /** String fields; `null` clears on update. */
-  profile: Record<string, string | null>;
-  status?: UserStatus;
-  gender?: 'M' | 'F' | 'U';
-  emailVerified?: boolean;
-  phoneVerified?: boolean;
-  customData?: Record<string, unknown>;
-}
-
-/** Validates the profile part of a create/update request; unknown fields are ignored like Authing does. */
-export function validateProfile(args: Args): ValidatedProfile {
-  const out: ValidatedProfile = { profile: {} };
-  for (const field of PROFILE_STRING_FIELDS) {
-    const value = args[field];
-    if (value === undefined) continue;
-    if (value !== null && typeof value !== 'string') throw invalidArgument(`Field ${field} must be a string`);
-    out.profile[field] = value;
-  }
-  if (
-    typeof out.profile.email === 'string' &&
-    out.profile.email !== '' &&
-    !/^[^\s@]+@[^\s@]+$/.test(out.profile.email)
-  ) {
-    throw invalidArgument('Field email is not a valid email address');
-  }
-  if (args.status !== undefined && args.status !== null) {
-    if (typeof args.status !== 'string' || !USER_STATUSES.includes(args.status)) {
-      throw invalidArgument(`Field status must be one of ${USER_STATUSES.join(', ')}`);
-    }
-    out.status = args.status as UserStatus;
-  }
-  if (args.gender !== undefined && args.gender !== null) {
-    if (typeof args.gender !== 'string' || !GENDERS.includes(args.gender)) {
-      throw invalidArgument('Field gender must be one of M, F, U');
-    }
-    out.gender = args.gender as 'M' | 'F' | 'U';
-  }
-  for (const field of ['emailVerified', 'phoneVerified'] as const) {
-    const value = args[field];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'boolean') throw invalidArgument(`Field ${field} must be a boolean`);
-    out[field] = value;
-  }
-  if (args.customData !== undefined && args.customData !== null) {
-    if (typeof args.customData !== 'object' || Array.isArray(args.customData)) {
-      throw invalidArgument('Field customData must be an object');
-    }
-    out.customData = args.customData as Record<string, unknown>;
-  }
-  return out;
-}
-
-export function isResourceType(value: unknown): value is ResourceType {
-  return typeof value === 'string' && RESOURCE_TYPES.includes(value);
-}
-
-/** Authing's `UserDto`; never carries password material. */
-export function userDto(user: UserRecord, options: { withCustomData?: boolean } = {}): EmulatorUser {
-  const dto: EmulatorUser = {
-    userId: user.userId,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-    status: user.status,
-    workStatus: 'Active',
-    gender: user.gender,
-    emailVerified: user.emailVerified,
-    phoneVerified: user.phoneVerified,
-    loginsCount: user.loginsCount,
-    userSourceType: user.userSourceType,
-    ...user.profile,
-  };
-  if (user.lastLogin) dto.lastLogin = user.lastLogin;
-  if (user.passwordLastSetAt) dto.passwordLastSetAt = user.passwordLastSetAt;
-  if (options.withCustomData) dto.customData = { ...user.customData };
-  return dto;
-}
-
-export function roleDto(role: RoleRecord): Record<string, unknown> {
-  return {
-    id: role.id,
-    code: role.code,
-    name: role.name,
-    description: role.description,
-    namespace: role.namespace,
-    namespaceName: role.namespace === DEFAULT_NAMESPACE ? 'Default' : role.namespace,
-    status: role.status,
-    ...(role.disableTime !== undefined ? { disableTime: role.disableTime } : {}),
-  };
-}
-
-export function groupDto(group: GroupRecord, options: { withCustomData?: boolean } = {}): Record<string, unknown> {
-  return {
-    id: group.id,
-    code: group.code,
-    name: group.name,
-    description: group.description,
-    type: group.type,
-    metadataSource: [],
-    ...(options.withCustomData ? { customData: { ...group.customData } } : {}),
-  };
-}
-
-export function resourceDto(resource: ResourceRecord): Record<string, unknown> {
-  const dto: Record<string, unknown> = {
-    code: resource.code,
-    type: resource.type,
-    actions: resource.actions,
-    namespace: resource.namespace,
-  };
-  if (resource.name !== undefined) dto.name = resource.name;
-  if (resource.description !== undefined) dto.description = resource.description;
-  if (resource.apiIdentifier !== undefined) dto.apiIdentifier = resource.apiIdentifier;
-  return dto;
-}
-
-export function publicApp(app: AppRecord): EmulatorApp {
-  return {
-    appId: app.appId,
-    appSecret: app.appSecret,
-    appName: app.appName,
-    redirectUris: [...app.redirectUris],
-    logoutRedirectUris: [...app.logoutRedirectUris],
-    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-    ...(app.webOrigins ? { webOrigins: [...app.webOrigins] } : {}),
-  };
-}
-
-/** The browser origins of an application: of its redirect and logout redirect URIs, and its web origins. */
-export function appOrigins(app: EmulatorApp): Set<string> {
-  const origins = new Set<string>();
-  for (const uri of [...app.redirectUris, ...app.logoutRedirectUris, ...(app.webOrigins ?? [])]) {
-    const parsed = URL.parse(uri);
-    if (parsed && parsed.origin !== 'null') origins.add(parsed.origin);
-  }
-  return origins;
 }
