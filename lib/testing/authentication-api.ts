@@ -189,7 +189,7 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
       throw invalidArgument(`connection ${connection} is not supported by the emulator (PASSWORD, PASSCODE)`);
     }
     if (user.status !== 'Activated') throw new ApiError(403, API_CODES.USER_LOCKED, 'User is suspended');
-    store.recordLogin(user);
+    store.recordLogin(user, { appId: app.appId, loginMethod: connection });
     return issue(user, app, scope);
   });
 

@@ -19,9 +19,13 @@ import {
 } from './store/records.js';
 import type { ValidatedProfile } from './store/dtos.js';
 import type { PrivateSigningJwk } from './keys.js';
+import { Collections } from './store/collections.js';
 import type { EmulatorClientAuthMethod } from './types.js';
 
 export * from './store/records.js';
+
+/** Most rows a log collection keeps (older ones are dropped first). */
+export const MAX_LOG_ROWS = 1000;
 export * from './store/dtos.js';
 
 type UserIdType = 'user_id' | 'email' | 'phone' | 'username' | 'external_id';
@@ -39,6 +43,10 @@ export class Store {
   readonly apps = new Map<string, AppRecord>();
   readonly accessKeys = new Map<string, string>();
   signingKeys: PrivateSigningJwk[] = [];
+  /** Rows of the families without a dedicated store (see `families/`). */
+  readonly collections = new Collections();
+  /** When each user was last kicked out (epoch seconds): their earlier tokens no longer count. */
+  readonly kickedAt = new Map<string, number>();
   /** Main application id (the first one created). */
   mainAppId = '';
 
@@ -123,14 +131,45 @@ export class Store {
     this.users.delete(user.userId);
     for (const role of this.roles.values()) role.members.delete(user.userId);
     for (const group of this.groups.values()) group.members.delete(user.userId);
+    for (const d of this.collections.of('departments').values()) {
+      if (Array.isArray(d.members)) d.members = d.members.filter((id) => id !== user.userId);
+    }
     this.policies = this.policies.filter((p) => !(p.targetType === 'USER' && p.targetIdentifier === user.userId));
     this.changed();
   }
 
-  recordLogin(user: UserRecord): void {
+  /** Counts a successful login and adds it to the login history (newest first, bounded). */
+  recordLogin(user: UserRecord, details: { appId?: string; clientIp?: string; loginMethod?: string } = {}): void {
     user.loginsCount += 1;
     user.lastLogin = now();
+    const history = this.collections.of('loginHistory');
+    const id = newId();
+    history.set(id, {
+      id,
+      userId: user.userId,
+      appId: details.appId ?? '',
+      clientIp: details.clientIp ?? '127.0.0.1',
+      loginMethod: details.loginMethod ?? 'PASSWORD',
+      success: true,
+      loginAt: user.lastLogin,
+    });
+    if (history.size > MAX_LOG_ROWS) history.delete(history.keys().next().value!);
     this.changed();
+  }
+
+  /**
+   * Ends every session of a user: tokens issued before now stop verifying (and so introspect as
+   * inactive). A back-channel logout hook can call this too.
+   */
+  kickUser(userId: string): void {
+    this.kickedAt.set(userId, Date.now());
+    this.changed();
+  }
+
+  /** Whether a token with this `iat` (seconds) was issued before the user's last kick. */
+  isKicked(userId: string, iat: number): boolean {
+    const at = this.kickedAt.get(userId);
+    return at !== undefined && iat * 1000 < at;
   }
 
   findUser(id: string, type: string = 'user_id'): UserRecord | undefined {
@@ -263,10 +302,36 @@ export class Store {
     this.roles.set(key, role);
   }
 
+  /** A user's roles: assigned directly, or to a department the user is a member of. */
   rolesOfUser(userId: string, namespace?: string): RoleRecord[] {
+    const departments = this.departmentsOfUser(userId);
     return [...this.roles.values()].filter(
-      (r) => r.members.has(userId) && (namespace === undefined || r.namespace === namespace),
+      (r) =>
+        (namespace === undefined || r.namespace === namespace) &&
+        (r.members.has(userId) || departments.some((d) => this.roleDepartments(r).includes(d))),
     );
+  }
+
+  /** Ids of the departments a user belongs to (see `families/organizations.ts`). */
+  departmentsOfUser(userId: string): string[] {
+    const out: string[] = [];
+    for (const [id, row] of this.collections.of('departments')) {
+      if (Array.isArray(row.members) && row.members.includes(userId)) out.push(id);
+    }
+    return out;
+  }
+
+  /** Ids of the departments a role is assigned to. */
+  roleDepartments(role: RoleRecord): string[] {
+    const row = this.collections.of('roleDepartments').get(roleKey(role.namespace, role.code));
+    return Array.isArray(row?.departmentIds) ? (row.departmentIds as string[]) : [];
+  }
+
+  setRoleDepartments(role: RoleRecord, departmentIds: string[]): void {
+    const rows = this.collections.of('roleDepartments');
+    if (departmentIds.length === 0) rows.delete(roleKey(role.namespace, role.code));
+    else rows.set(roleKey(role.namespace, role.code), { departmentIds: [...new Set(departmentIds)] });
+    this.changed();
   }
 
   // ─── Groups ─────────────────────────────────────────────────────────────────────────────────────
@@ -361,6 +426,7 @@ export class Store {
       );
     }
     for (const group of this.groupsOfUser(userId)) out.push(...this.policiesOf('GROUP', group.code, namespace));
+    for (const id of this.departmentsOfUser(userId)) out.push(...this.policiesOf('DEPARTMENT', id, namespace));
     return out;
   }
 
@@ -406,6 +472,8 @@ export class Store {
       apps: [...this.apps.values()],
       accessKeys: [...this.accessKeys].map(([accessKeyId, accessKeySecret]) => ({ accessKeyId, accessKeySecret })),
       signingKeys: this.signingKeys,
+      collections: this.collections.toJSON(),
+      kickedAt: Object.fromEntries(this.kickedAt),
     };
   }
 
@@ -424,6 +492,9 @@ export class Store {
     this.mainAppId = state.apps[0]?.appId ?? '';
     for (const k of state.accessKeys) this.accessKeys.set(k.accessKeyId, k.accessKeySecret);
     this.signingKeys = state.signingKeys;
+    this.collections.load(state.collections);
+    for (const [userId, at] of Object.entries(state.kickedAt ?? {}))
+      if (typeof at === 'number') this.kickedAt.set(userId, at);
   }
 }
 

@@ -116,6 +116,10 @@ export interface PersistedState {
   apps: AppRecord[];
   accessKeys: EmulatorAccessKey[];
   signingKeys: PrivateSigningJwk[];
+  /** Generic families' rows by collection (absent in files written before they existed). */
+  collections?: Record<string, [string, Record<string, unknown>][]>;
+  /** Session kicks: user id → epoch seconds. */
+  kickedAt?: Record<string, number>;
 }
 
 export const DEFAULT_NAMESPACE = 'default';
