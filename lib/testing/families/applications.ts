@@ -1,5 +1,5 @@
 import { ApiError, API_CODES, invalidArgument } from '../http.js';
-import type { publicApp} from '../store.js';
+import type { publicApp } from '../store.js';
 import { newSecret, type AppRecord } from '../store.js';
 import type { Row } from '../store/collections.js';
 import {
