@@ -1,6 +1,7 @@
 import { buildRoutes, type Family, type ManagementHandler } from './api/registry.js';
 import { registerApplications } from './families/applications.js';
 import { registerCustomFields } from './families/custom-fields.js';
+import { registerEvents } from './families/events.js';
 import { registerGroups } from './families/groups.js';
 import { registerMoreGroupRoutes } from './families/groups-more.js';
 import { registerMfa } from './families/mfa.js';
@@ -37,6 +38,7 @@ const FAMILIES: readonly Family[] = [
   registerTenants,
   registerSettingsFamily,
   registerPlatformRows,
+  registerEvents,
 ];
 
 /**

@@ -17,7 +17,7 @@ import {
   type RoleRecord,
   type UserRecord,
 } from './store/records.js';
-import type { ValidatedProfile } from './store/dtos.js';
+import { userDto, type ValidatedProfile } from './store/dtos.js';
 import type { PrivateSigningJwk } from './keys.js';
 import { Collections } from './store/collections.js';
 import type { EmulatorClientAuthMethod } from './types.js';
@@ -62,6 +62,13 @@ export class Store {
     this.onChange();
   }
 
+  /** Called for each event (`authing.user.created`…); the emulator sends them to event subscribers. */
+  onEvent: (eventCode: string, payload: unknown) => void = () => undefined;
+
+  emit(eventCode: string, payload: unknown): void {
+    this.onEvent(eventCode, payload);
+  }
+
   // ─── Users ──────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -101,6 +108,7 @@ export class Store {
     this.users.set(userId, user);
     this.#index(user);
     this.changed();
+    this.emit('authing.user.created', userDto(user));
     return user;
   }
 
@@ -123,6 +131,7 @@ export class Store {
     }
     this.#index(user);
     this.changed();
+    this.emit('authing.user.updated', userDto(user));
     return user;
   }
 
@@ -135,6 +144,7 @@ export class Store {
       if (Array.isArray(d.members)) d.members = d.members.filter((id) => id !== user.userId);
     }
     this.policies = this.policies.filter((p) => !(p.targetType === 'USER' && p.targetIdentifier === user.userId));
+    this.emit('authing.user.deleted', userDto(user));
     this.changed();
   }
 
@@ -154,6 +164,7 @@ export class Store {
       loginAt: user.lastLogin,
     });
     if (history.size > MAX_LOG_ROWS) history.delete(history.keys().next().value!);
+    this.emit('authing.user.login', { ...userDto(user), appId: details.appId ?? '' });
     this.changed();
   }
 

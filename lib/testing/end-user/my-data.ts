@@ -116,14 +116,12 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
   route('GET', 'get-user-auth-resource-list', async (_args, headers) => {
     const user = await currentUser(headers);
     return {
-      userPermissionList: store
-        .effectivePolicies(user.userId)
-        .map((p) => ({
-          namespaceCode: p.namespace,
-          resourceCode: p.resourceCode,
-          resourceType: p.resourceType,
-          actions: p.actions,
-        })),
+      userPermissionList: store.effectivePolicies(user.userId).map((p) => ({
+        namespaceCode: p.namespace,
+        resourceCode: p.resourceCode,
+        resourceType: p.resourceType,
+        actions: p.actions,
+      })),
     };
   });
   route('POST', 'get-user-auth-resource-permission-list', async (args, headers) => {
@@ -143,6 +141,14 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
     const resource = requireString(args, 'resource');
     const policies = store.effectivePolicies(user.userId).filter((p) => p.resourceCode === resource);
     return { resourceCode: resource, actions: [...new Set(policies.flatMap((p) => p.actions))] };
+  });
+
+  route('POST', 'pub-userEvent', async (args, headers) => {
+    await currentUser(headers);
+    const eventType = requireString(args, 'eventType');
+    if (typeof args.eventData !== 'string') throw invalidArgument('Field eventData must be a string');
+    store.emit(eventType, args.eventData);
+    return { success: true };
   });
 
   route('GET', 'system', () => ({ server: { version: 'emulator' }, rsa: {}, sm2: {} }));

@@ -95,6 +95,12 @@ export function registerRoles(ctx: FamilyContext): void {
       add ? [...departments, ...targets.departments] : departments.filter((d) => !targets.departments.includes(d)),
     );
     store.changed();
+    store.emit(add ? 'authing.role.assigned' : 'authing.role.revoked', {
+      code: role.code,
+      namespace: role.namespace,
+      userIds: targets.users.map((u) => u.userId),
+      departmentIds: targets.departments,
+    });
   };
 
   route('POST', 'assign-role', (args) => {
