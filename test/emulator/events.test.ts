@@ -1,5 +1,6 @@
 import authing from 'authing-node-sdk';
 import { AuthingArgumentError } from '../../lib/sdk/errors.js';
+import { AuthenticationClient } from '../../lib/sdk/authentication/authentication-client.js';
 import { ManagementClient } from '../../lib/sdk/management/management-client.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 
@@ -84,6 +85,46 @@ describe('emulator: event subscription socket', () => {
     expect(error.message).not.toContain('not-the-secret');
     expect(emulator.eventSubscriberCount('order.paid')).toBe(1);
     await forged.close();
+  });
+
+  it("delivers events to an end user's AuthenticationClient.sub (official and ours), authenticated by token", async () => {
+    const auth = new AuthenticationClient({
+      ...emulator.app,
+      appHost: emulator.appHost,
+      socketUri: emulator.socketUri,
+    });
+    await management.createUser({ email: 'jo@example.com', password: 'jo-pass-1' });
+    const login = await auth.signInByEmailPassword({ email: 'jo@example.com', password: 'jo-pass-1' });
+    const token = (login.data as { access_token: string }).access_token;
+    auth.setAccessToken(token);
+    const official = new authing.AuthenticationClient({
+      appId: emulator.app.appId,
+      appSecret: emulator.app.appSecret,
+      appHost: emulator.appHost,
+      redirectUri: emulator.app.redirectUris[0]!,
+      socketUri: emulator.socketUri,
+      accessToken: token,
+      retryTimes: 0,
+    } as never);
+    const theirs = nextMessage((cb) => official.sub('app.note', cb, () => undefined));
+    let stop = (): void => undefined;
+    const mine = nextMessage((cb) => {
+      stop = auth.sub('app.note', cb);
+    });
+    await until(() => emulator.eventSubscriberCount('app.note') === 2);
+    await auth.pub('app.note', 'hello');
+    expect([await theirs, await mine]).toEqual(['hello', 'hello']);
+    stop();
+
+    const anonymous = new AuthenticationClient({
+      ...emulator.app,
+      appHost: emulator.appHost,
+      socketUri: emulator.socketUri,
+      retryTimes: 0,
+    });
+    anonymous.setAccessToken('not-a-token');
+    const error = await new Promise<Error>((resolve) => anonymous.sub('app.note', () => undefined, resolve));
+    expect(error).toBeInstanceOf(Error);
   });
 
   it('names a bad socketUri or retryTimes', () => {
