@@ -53,3 +53,6 @@ export {
 export { authingSessionOptions, AuthingSessionMissingError } from './session/authing-session.js';
 export type { AuthingSessionOptions, AuthingSessionRecord } from './session/authing-session.js';
 export type { AuthingRequest } from './request/request-context.js';
+export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
+export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';
+export type { AuthingEventsOptions } from './events/authing-events.module.js';

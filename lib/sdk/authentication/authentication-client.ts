@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { EVENT_SETTINGS, eventSettings } from '../events/settings.js';
+import { subscribe, type Unsubscribe } from '../events/subscription.js';
 import { AUTHENTICATION_ENDPOINTS } from '../catalogue/authentication.catalogue.js';
 import type { AuthenticationApi, AuthenticationMethod } from '../catalogue/authentication.api.js';
 import { prepareCall, type HttpMethod, type PreparedCall } from '../catalogue/endpoint.js';
@@ -65,6 +67,10 @@ export interface AuthenticationClientOptions extends TransportOptions {
   accessTokenSigningAlg?: TokenSigningAlg;
   /** Seconds of clock skew tolerated when checking `exp`, `nbf` and `iat`. Default 30. */
   clockTolerance?: number;
+  /** Event socket origin of {@link AuthenticationClient.sub}; default `wss://openevent.authing.cn`. */
+  socketUri?: string;
+  /** Reconnections of a lost event socket before `errCallback` is called; default 5. */
+  retryTimes?: number;
   /** Minimum ms between JWKS fetches caused by unknown key ids. Default 30000. */
   jwksRefetchInterval?: number;
   /** Age in ms after which the JWKS is refreshed in the background (at most once per `jwksRefetchInterval`). Default 600000. */
@@ -224,6 +230,7 @@ export class AuthenticationClient {
     // A derived client (withAccessToken) passes the shared core under a module-private symbol.
     const shared = (options as { [SHARED_CORE]?: SharedCore } | undefined)?.[SHARED_CORE];
     this.#core = shared ?? createCore(options);
+    if (!shared) EVENT_SETTINGS.set(this.#core, eventSettings(options));
     if (options.accessToken !== undefined) this.setAccessToken(options.accessToken);
   }
 
@@ -688,6 +695,27 @@ export class AuthenticationClient {
       { phone: request?.phone, phoneCountryCode: request?.phoneCountryCode, passCode: request?.passCode },
       request,
     );
+  }
+
+  /**
+   * Subscribes the signed-in user to an event on
+   * `<socketUri>/events/v1/authentication/sub?code=<eventCode>&token=<access token>` (as the
+   * official SDK). `callback` gets each message string; `errCallback` an Error once reconnections
+   * are exhausted. Returns a function that unsubscribes.
+   */
+  sub(eventCode: string, callback: (data: string) => void, errCallback?: (error: Error) => void): Unsubscribe {
+    requireArg(eventCode, 'eventCode');
+    if (typeof callback !== 'function') throw new AuthingArgumentError('callback', 'must be a function');
+    if (!this.#accessToken)
+      throw new AuthingArgumentError('accessToken', 'sub needs the user token: setAccessToken first');
+    const settings = EVENT_SETTINGS.get(this.#core)!;
+    const query = `code=${encodeURIComponent(eventCode)}&token=${encodeURIComponent(this.#accessToken)}`;
+    return subscribe({
+      url: `${settings.socketUri}/events/v1/authentication/sub?${query}`,
+      retryTimes: settings.retryTimes,
+      onMessage: callback,
+      onError: errCallback,
+    });
   }
 
   /**
