@@ -5,15 +5,16 @@
  * @packageDocumentation
  */
 export * from './errors.js';
-export * from './envelope.js';
+export { isSuccess } from './envelope.js';
+export type { AuthingResponse, Paginated, PaginationOptions } from './envelope.js';
 export type { HttpMethod, EndpointSpec, QueryParam, ArgsLocation, PreparedCall } from './catalogue/endpoint.js';
-export type { QueryValue, JsonObject } from './catalogue/types.js';
+export type { QueryValue, JsonObject, ArgsOf } from './catalogue/types.js';
 export { MANAGEMENT_ENDPOINTS } from './catalogue/management.catalogue.js';
 export type * from './catalogue/management.api.js';
 export type * from './management/management-api-types.js';
 export { ManagementClient, DEFAULT_MANAGEMENT_HOST } from './management/management-client.js';
 export type { ManagementClientOptions, RawManagementRequest } from './management/management-client.js';
-export type { PaginateOptions, PaginatedMethod, PageItem } from './management/paginate.js';
+export type { PaginateOptions, PaginatedMethod, PageItem, QueryParamName } from './management/paginate.js';
 export type { AuthingLang, TransportOptions } from './transport/http-transport.js';
 export type { RetryOptions } from './transport/retry.js';
 export { SDK_VERSION } from './version.js';

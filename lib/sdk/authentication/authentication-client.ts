@@ -50,7 +50,7 @@ export interface AuthenticationClient extends Omit<AuthenticationApi, 'pub'> {}
 
 /**
  * The end user's client: hosted login (OIDC/OAuth, CAS, SAML), sign-in and sign-up, the end user's
- * API, and local token verification. Use one instance per end user; {@link withAccessToken} derives
+ * API, and local token verification. Use one instance per end user; `withAccessToken` derives
  * one cheaply from a shared instance, sharing its connection pool and key cache.
  *
  * API methods resolve to Authing's envelope and do not throw on business errors; token-endpoint
@@ -103,7 +103,7 @@ export class AuthenticationClient {
     return this.#core.issuer;
   }
 
-  /** The end user's access token set by {@link setAccessToken}, if any. */
+  /** The end user's access token set by `setAccessToken`, if any. */
   get accessToken(): string | undefined {
     return this.#accessToken;
   }
@@ -120,7 +120,7 @@ export class AuthenticationClient {
 
   /**
    * The URL of Authing's hosted login page. For OIDC it also returns the `state`, `nonce` and PKCE
-   * `codeVerifier` it generated: keep them (server-side) and pass them to {@link handleRedirectCallback}.
+   * `codeVerifier` it generated: keep them (server-side) and pass them to `handleRedirectCallback`.
    */
   buildAuthorizeUrl(options: AuthorizeUrlOptions = {}): AuthorizeUrlResult {
     return buildAuthorizeUrl(this.#core, options);
@@ -185,7 +185,7 @@ export class AuthenticationClient {
    * and checks that its `sub` is the id_token's. Throws {@link AuthingCallbackError} on any failure.
    *
    * @param callback the callback URL, or its query parameters
-   * @param expected what {@link buildAuthorizeUrl} returned
+   * @param expected what `buildAuthorizeUrl` returned
    */
   async handleRedirectCallback(
     callback: string | URL | Readonly<Record<string, unknown>>,
@@ -225,7 +225,7 @@ export class AuthenticationClient {
 
   /**
    * The claims of an access token this client (or its root) has already verified and still
-   * remembers, synchronously; `undefined` when it must be verified with {@link verifyAccessToken}.
+   * remembers, synchronously; `undefined` when it must be verified with `verifyAccessToken`.
    */
   peekVerifiedAccessToken(accessToken: string): AccessTokenClaims | undefined {
     return this.#core.verifier.peekAccessToken(accessToken);
@@ -236,7 +236,11 @@ export class AuthenticationClient {
     return this.#core.jwks.load();
   }
 
-  /** How many times the JWKS has been fetched (for tests and benchmarks). */
+  /**
+   * How many times the JWKS has been fetched (for tests and benchmarks).
+   *
+   * @internal
+   */
   get jwksFetchCount(): number {
     return this.#core.jwks.fetchCount;
   }
@@ -348,7 +352,7 @@ export class AuthenticationClient {
     });
   }
 
-  /** Closes pooled connections (of every client derived with {@link withAccessToken} too). */
+  /** Closes pooled connections (of every client derived with `withAccessToken` too). */
   close(): Promise<void> {
     return this.#core.transport.close();
   }

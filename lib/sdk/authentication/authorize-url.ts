@@ -4,7 +4,7 @@ import { encodeQuery } from '../transport/query-string.js';
 import type { ClientCore } from './client-core.js';
 import { createPkcePair } from './pkce.js';
 
-/** Options of {@link AuthenticationClient.buildAuthorizeUrl}. */
+/** Options of `AuthenticationClient.buildAuthorizeUrl`. */
 export interface AuthorizeUrlOptions {
   redirectUri?: string;
   scope?: string;
@@ -21,7 +21,7 @@ export interface AuthorizeUrlOptions {
   service?: string;
 }
 
-/** What {@link AuthenticationClient.buildAuthorizeUrl} returns: keep everything but `url` for the callback. */
+/** What `AuthenticationClient.buildAuthorizeUrl` returns: keep everything but `url` for the callback. */
 export interface AuthorizeUrlResult {
   url: string;
   state?: string;
@@ -31,7 +31,7 @@ export interface AuthorizeUrlResult {
   codeChallenge?: string;
 }
 
-/** Options of {@link AuthenticationClient.buildLogoutUrl}. */
+/** Options of `AuthenticationClient.buildLogoutUrl`. */
 export interface LogoutUrlOptions {
   /** The id_token of the session, sent as `id_token_hint` (OIDC). */
   idToken?: string;

@@ -11,7 +11,7 @@ const PROTOCOLS: readonly AuthingProtocol[] = ['oidc', 'oauth', 'cas', 'saml'];
 const AUTH_METHODS: readonly EndpointAuthMethod[] = ['client_secret_post', 'client_secret_basic', 'none'];
 
 /**
- * What an {@link AuthenticationClient} and every client derived from it share: the validated
+ * What an `AuthenticationClient` and every client derived from it share: the validated
  * settings, the connection pool, the key store and the verifier. Built once per root client.
  */
 export interface ClientCore {

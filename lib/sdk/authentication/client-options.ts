@@ -5,7 +5,7 @@ import type { TransportOptions } from '../transport/http-transport.js';
 export type AuthingProtocol = 'oidc' | 'oauth' | 'cas' | 'saml';
 export type EndpointAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'none';
 
-/** Options of {@link AuthenticationClient}, as in Authing's SDK documentation. */
+/** Options of `AuthenticationClient`, as in Authing's SDK documentation. */
 export interface AuthenticationClientOptions extends TransportOptions {
   /** The application id. */
   appId: string;

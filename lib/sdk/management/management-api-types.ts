@@ -5,7 +5,6 @@
  */
 import type { Paginated } from '../envelope.js';
 
-type Flag = boolean;
 /** How a user is identified in `userId`. */
 export type UserIdType =
   'user_id' | 'external_id' | 'phone' | 'email' | 'username' | 'identity' | 'sync_relation' | 'custom_field';
@@ -130,22 +129,22 @@ export interface ListUsersRequest {
     pagination?: PageQuery;
     sort?: { field: string; direction: 'asc' | 'desc' }[];
     fuzzySearchOn?: string[];
-    withCustomData?: Flag;
-    withPost?: Flag;
-    withIdentities?: Flag;
-    withDepartmentIds?: Flag;
-    flatCustomData?: Flag;
+    withCustomData?: boolean;
+    withPost?: boolean;
+    withIdentities?: boolean;
+    withDepartmentIds?: boolean;
+    flatCustomData?: boolean;
   };
 }
 
 export interface GetUserRequest {
   userId: string;
   userIdType?: UserIdType;
-  flatCustomData?: Flag;
-  withCustomData?: Flag;
-  withPost?: Flag;
-  withIdentities?: Flag;
-  withDepartmentIds?: Flag;
+  flatCustomData?: boolean;
+  withCustomData?: boolean;
+  withPost?: boolean;
+  withIdentities?: boolean;
+  withDepartmentIds?: boolean;
 }
 
 export interface UserLookup {
@@ -306,8 +305,8 @@ export interface DepartmentQuery {
   departmentId?: string;
   departmentCode?: string;
   departmentIdType?: DepartmentIdType;
-  withCustomData?: Flag;
-  flatCustomData?: Flag;
+  withCustomData?: boolean;
+  flatCustomData?: boolean;
   tenantId?: string;
 }
 
@@ -431,10 +430,10 @@ export interface ManagementCoreCalls {
     request: {
       userIds: string[];
       userIdType?: UserIdType;
-      withCustomData?: Flag;
-      flatCustomData?: Flag;
-      withIdentities?: Flag;
-      withDepartmentIds?: Flag;
+      withCustomData?: boolean;
+      flatCustomData?: boolean;
+      withIdentities?: boolean;
+      withDepartmentIds?: boolean;
     };
     data: User[];
   };
@@ -446,7 +445,12 @@ export interface ManagementCoreCalls {
   getUserGroups: { request: UserLookup; data: Paginated<Group> };
   getUserDepartments: {
     request: UserLookup &
-      PageQuery & { withCustomData?: Flag; withDepartmentPaths?: Flag; sortBy?: string; orderBy?: 'Asc' | 'Desc' };
+      PageQuery & {
+        withCustomData?: boolean;
+        withDepartmentPaths?: boolean;
+        sortBy?: string;
+        orderBy?: 'Asc' | 'Desc';
+      };
     data: Paginated<Department>;
   };
   getUserAuthorizedResources: {
@@ -461,7 +465,8 @@ export interface ManagementCoreCalls {
   assignRole: { request: AssignRoleRequest; data: IsSuccess };
   revokeRole: { request: RevokeRoleRequest; data: IsSuccess };
   listRoleMembers: {
-    request: RoleQuery & PageQuery & { withCustomData?: Flag; withIdentities?: Flag; withDepartmentIds?: Flag };
+    request: RoleQuery &
+      PageQuery & { withCustomData?: boolean; withIdentities?: boolean; withDepartmentIds?: boolean };
     data: Paginated<User>;
   };
   getRoleAuthorizedResources: {
@@ -469,9 +474,14 @@ export interface ManagementCoreCalls {
     data: Paginated<AuthorizedResource>;
   };
   createGroup: { request: CreateGroupRequest; data: Group };
-  getGroup: { request: { code: string; withCustomData?: Flag }; data: Group };
+  getGroup: { request: { code: string; withCustomData?: boolean }; data: Group };
   listGroups: {
-    request: PageQuery & { keywords?: string; withMetadata?: Flag; withCustomData?: Flag; flatCustomData?: Flag };
+    request: PageQuery & {
+      keywords?: string;
+      withMetadata?: boolean;
+      withCustomData?: boolean;
+      flatCustomData?: boolean;
+    };
     data: Paginated<Group>;
   };
   updateGroup: { request: UpdateGroupRequest; data: Group };
@@ -480,16 +490,22 @@ export interface ManagementCoreCalls {
   removeGroupMembers: { request: GroupMembersRequest; data: IsSuccess };
   listGroupMembers: {
     request: { code: string } & PageQuery & {
-        withCustomData?: Flag;
-        withIdentities?: Flag;
-        withDepartmentIds?: Flag;
-        flatCustomData?: Flag;
+        withCustomData?: boolean;
+        withIdentities?: boolean;
+        withDepartmentIds?: boolean;
+        flatCustomData?: boolean;
       };
     data: Paginated<User>;
   };
   createOrganization: { request: CreateOrganizationRequest; data: Organization };
   listOrganizations: {
-    request: PageQuery & { fetchAll?: Flag; withCustomData?: Flag; withPost?: Flag; tenantId?: string; status?: Flag };
+    request: PageQuery & {
+      fetchAll?: boolean;
+      withCustomData?: boolean;
+      withPost?: boolean;
+      tenantId?: string;
+      status?: boolean;
+    };
     data: Paginated<Organization>;
   };
   createDepartment: { request: CreateDepartmentRequest; data: Department };
@@ -498,11 +514,11 @@ export interface ManagementCoreCalls {
     request: {
       organizationCode: string;
       departmentId: string;
-      status?: Flag;
+      status?: boolean;
       departmentIdType?: DepartmentIdType;
-      excludeVirtualNode?: Flag;
-      onlyVirtualNode?: Flag;
-      withCustomData?: Flag;
+      excludeVirtualNode?: boolean;
+      onlyVirtualNode?: boolean;
+      withCustomData?: boolean;
       tenantId?: string;
     };
     data: Paginated<Department>;
@@ -514,10 +530,10 @@ export interface ManagementCoreCalls {
       sortBy?: string;
       orderBy?: 'Asc' | 'Desc';
       departmentIdType?: DepartmentIdType;
-      includeChildrenDepartments?: Flag;
-      withCustomData?: Flag;
-      withIdentities?: Flag;
-      withDepartmentIds?: Flag;
+      includeChildrenDepartments?: boolean;
+      withCustomData?: boolean;
+      withIdentities?: boolean;
+      withDepartmentIds?: boolean;
       tenantId?: string;
     } & PageQuery;
     data: Paginated<User>;
@@ -527,11 +543,11 @@ export interface ManagementCoreCalls {
   getApplication: { request: { appId: string }; data: Application };
   listApplications: {
     request: PageQuery & {
-      isIntegrateApp?: Flag;
-      isSelfBuiltApp?: Flag;
-      ssoEnabled?: Flag;
+      isIntegrateApp?: boolean;
+      isSelfBuiltApp?: boolean;
+      ssoEnabled?: boolean;
       keywords?: string;
-      all?: Flag;
+      all?: boolean;
     };
     data: Paginated<Application>;
   };
@@ -550,7 +566,7 @@ export interface ManagementCoreCalls {
       namespace?: string;
       resourceType?: ResourceType;
       resourceList?: string[];
-      withDenied?: Flag;
+      withDenied?: boolean;
     };
     data: Paginated<AuthorizedResource>;
   };

@@ -10,7 +10,7 @@ import { authorizationHeader, buildStringToSign, makeNonce, sign } from '../sign
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import { paginate, type PageItem, type PaginatedMethod, type PaginateOptions } from './paginate.js';
 
-/** Options of the {@link ManagementClient}. */
+/** Options of the `ManagementClient`. */
 export interface ManagementClientOptions extends TransportOptions {
   /** User pool ID or a collaborating administrator's Access Key ID. */
   accessKeyId: string;
