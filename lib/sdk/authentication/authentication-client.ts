@@ -8,7 +8,7 @@ import { AuthingArgumentError } from '../errors.js';
 import type { User } from '../management/management-api-types.js';
 import type { AccessTokenClaims, IdTokenClaims } from '../tokens/claims.js';
 import type { VerifyIdTokenOptions } from '../tokens/token-verifier.js';
-import { SDK_NAME, SDK_VERSION } from '../version.js';
+import { pubEventBody } from '../pub-event.js';
 import {
   buildAuthorizeUrl,
   buildLogoutUrl,
@@ -314,14 +314,10 @@ export class AuthenticationClient {
    */
   async pub(eventName: string, data: string): Promise<AuthingResponse> {
     requireString(eventName, 'eventName');
-    if (typeof data !== 'string') throw new AuthingArgumentError('data', 'must be a string');
+    const body = pubEventBody(eventName, data);
     if (!this.#accessToken)
       throw new AuthingArgumentError('accessToken', 'pub needs the user token: setAccessToken first');
-    return this.request({
-      method: 'POST',
-      path: '/api/v3/pub-userEvent',
-      body: { eventType: eventName, source: `${SDK_NAME}: ${SDK_VERSION}`, eventData: data },
-    });
+    return this.request({ method: 'POST', path: '/api/v3/pub-userEvent', body });
   }
 
   // ---------------------------------------------------------------- generic API
