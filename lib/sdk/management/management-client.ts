@@ -1,12 +1,14 @@
+import { requireNonBlank } from '../checks.js';
 import { AuthingArgumentError } from '../errors.js';
 import type { AuthingResponse } from '../envelope.js';
-import { prepareCall, type HttpMethod } from '../catalogue/endpoint.js';
+import { prepareCall, type PreparedCall } from '../catalogue/endpoint.js';
 import { installCatalogue } from '../catalogue/install.js';
 import { MANAGEMENT_ENDPOINTS } from '../catalogue/management.catalogue.js';
 import type { ManagementApi, ManagementMethod } from '../catalogue/management.api.js';
 import { HttpTransport, type TransportOptions } from '../transport/http-transport.js';
 import { wireQuery } from '../transport/query-string.js';
 import { authorizationHeader, buildStringToSign, makeNonce, sign } from '../signing/signature.js';
+import { pubEventBody } from '../pub-event.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import {
   DEFAULT_SOCKET_URI,
@@ -18,7 +20,7 @@ import {
 import { eventRetries } from '../events/options.js';
 import { paginate, type PageItem, type PaginatedMethod, type PaginateOptions } from './paginate.js';
 
-/** Options of the {@link ManagementClient}. */
+/** Options of the `ManagementClient`. */
 export interface ManagementClientOptions extends TransportOptions {
   /** User pool ID or a collaborating administrator's Access Key ID. */
   accessKeyId: string;
@@ -35,12 +37,7 @@ export interface ManagementClientOptions extends TransportOptions {
 }
 
 /** A raw signed request, for endpoints newer than this SDK's catalogue. */
-export interface RawManagementRequest {
-  method: HttpMethod;
-  path: string;
-  query?: Record<string, unknown>;
-  body?: Record<string, unknown>;
-}
+export type RawManagementRequest = PreparedCall;
 
 export const DEFAULT_MANAGEMENT_HOST = 'https://api.authing.cn';
 
@@ -75,9 +72,9 @@ export class ManagementClient {
     if (typeof options !== 'object' || options === null) {
       throw new AuthingArgumentError('options', 'ManagementClient needs { accessKeyId, accessKeySecret }');
     }
-    this.#accessKeyId = requireString(options.accessKeyId, 'accessKeyId');
-    this.#accessKeySecret = requireString(options.accessKeySecret, 'accessKeySecret');
-    if (options.tenantId !== undefined) requireString(options.tenantId, 'tenantId');
+    this.#accessKeyId = requireNonBlank(options.accessKeyId, 'accessKeyId');
+    this.#accessKeySecret = requireNonBlank(options.accessKeySecret, 'accessKeySecret');
+    if (options.tenantId !== undefined) requireNonBlank(options.tenantId, 'tenantId');
     this.#tenantId = options.tenantId;
     this.#socketUri = socketBase(options.socketUri ?? DEFAULT_SOCKET_URI);
     this.#retryTimes = eventRetries(options.retryTimes);
@@ -146,13 +143,8 @@ export class ManagementClient {
    * await management.pub('order.paid', JSON.stringify({ orderId: 'o-1' }));
    */
   async pub(eventName: string, data: string): Promise<AuthingResponse> {
-    requireString(eventName, 'eventName');
-    if (typeof data !== 'string') throw new AuthingArgumentError('data', 'must be a string');
-    return this.request({
-      method: 'POST',
-      path: '/api/v3/pub-event',
-      body: { eventType: eventName, source: `${SDK_NAME}: ${SDK_VERSION}`, eventData: data },
-    });
+    requireNonBlank(eventName, 'eventName');
+    return this.request({ method: 'POST', path: '/api/v3/pub-event', body: pubEventBody(eventName, data) });
   }
 
   /**
@@ -193,10 +185,3 @@ export class ManagementClient {
 }
 
 installCatalogue(ManagementClient.prototype, MANAGEMENT_ENDPOINTS, ['pub']);
-
-function requireString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new AuthingArgumentError(option, 'is required and must be a non-empty string');
-  }
-  return value;
-}
