@@ -39,3 +39,4 @@ export { AuthingTokenError } from './tokens/errors.js';
 export type { TokenCheck } from './tokens/errors.js';
 export type { TokenClaims, IdTokenClaims, AccessTokenClaims, JsonWebKeySet, JsonWebKeyEntry } from './tokens/claims.js';
 export type { TokenSigningAlg, VerifyIdTokenOptions } from './tokens/token-verifier.js';
+export type { Unsubscribe } from './events/subscription.js';
