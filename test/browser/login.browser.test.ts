@@ -1,42 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
+import { launchProfile, type ChromiumProfile } from '../support/chromium.js';
 
 /**
  * A real browser through the sample: home page → "Log in" → the emulator's login form → profile page
  * → the admin pages (a role created through the form) → a 404 page → logout. Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 let sample: SampleApp;
 let context: BrowserContext;
-let userDataDir: string;
+let profile: ChromiumProfile | undefined;
 
 beforeAll(async () => {
   sample = await createSampleApp({ port: 0, logger: false });
-  userDataDir = await mkdtemp(join(tmpdir(), 'authing-browser-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  profile = await launchProfile('browser');
+  context = profile.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await profile?.close();
   await sample?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 test('log in on the hosted page, see the profile, log out', async () => {

@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { createBearerApiConsumer, startConsumerServer, type StartedServer } from '../support/bearer-api-consumer.js';
+import { launchProfile, type ChromiumProfile } from '../support/chromium.js';
 import type { ConsumerApp } from '../support/packed-package.js';
 import { startSpa, type RunningSpa } from './support/spa-app.js';
 
@@ -17,7 +15,6 @@ import { startSpa, type RunningSpa } from './support/spa-app.js';
  * same address (same site: the emulator's SameSite=Lax session cookie reaches the silent-login
  * iframe). Binding port 80 needs root or `sysctl net.ipv4.ip_unprivileged_port_start=80`.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOST = '127.0.0.2';
 const USER = { email: 'spa-user@example.com', password: 'Spa-user-passw0rd', name: 'Spa User' };
 const SCOPE = 'openid profile email offline_access';
@@ -50,7 +47,7 @@ let consumer: ConsumerApp;
 let localApi: StartedServer;
 let introspectingApi: StartedServer;
 let context: BrowserContext;
-let userDataDir: string;
+let profile: ChromiumProfile | undefined;
 let page: Page;
 
 beforeAll(async () => {
@@ -94,32 +91,18 @@ beforeAll(async () => {
     AUTHING_INTROSPECTION_CACHE_TTL: String(INTROSPECTION_CACHE_MS),
   });
 
-  userDataDir = await mkdtemp(join(tmpdir(), 'authing-spa-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  profile = await launchProfile('spa');
+  context = profile.context;
   page = await context.newPage();
 }, 360_000);
 
 afterAll(async () => {
-  await context?.close();
+  await profile?.close();
   await localApi?.close();
   await introspectingApi?.close();
   await spa?.close();
   await emulator?.stop();
   await consumer?.remove();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 /** GET <api>/api/me from the page, with the token, across origins (CORS). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AuthenticationClient } from '../../lib/sdk/index.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
+import { CHROMIUM_OPTIONS } from '../support/chromium.js';
 import {
   checkSnippets,
   EXAMPLE_APPS,
@@ -22,7 +23,6 @@ import {
  * (CommonJS + node10, or ESM + nodenext), boots against the emulator, and is driven by Chromium
  * through the hosted login, /api/me, an @Roles('admin') route, and logout.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN = { email: 'ada@example.com', password: 'Adm1n-pass!', name: 'Ada Admin' };
 const USER = { email: 'bob@example.com', password: 'B0b-pass!', name: 'Bob User' };
 
@@ -50,11 +50,7 @@ beforeAll(async () => {
   // One install per NestJS major (two in parallel), shared by the apps of that major.
   const [nest11, nest12] = await Promise.all([installSet(11, root), installSet(12, root)]);
   sets.set(11, nest11).set(12, nest12);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await chromium.launch(CHROMIUM_OPTIONS);
 }, 540_000);
 
 afterAll(async () => {

@@ -8,18 +8,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { AuthingModuleOptions } from '../../lib/index.js';
+import { launchProfile } from '../support/chromium.js';
 import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 import { closeServer, startProbeApp, type RunningApp } from './support/apps.js';
 import { ForgingEmulator } from './support/forge.js';
 import { SecurityHarness } from './support/harness.js';
 
 const USER = { email: 'csrf@example.com', password: 'Csrf-secret-passw0rd', name: 'Victim' };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const harness = new SecurityHarness();
 let source: ForgingEmulator;
@@ -165,12 +161,7 @@ test('csrf: false turns the check off', async () => {
 test('Chromium: the attacker page’s form POST is refused, the application’s own fetch POST accepted', async () => {
   const target = await app();
   const session = (await loggedIn(target)).find('authing.sid')!;
-  const userDataDir = await mkdtemp(join(tmpdir(), 'authing-csrf-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { context, close } = await launchProfile('csrf');
   try {
     await context.addCookies([
       { name: session.name, value: session.value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' },
@@ -189,8 +180,7 @@ test('Chromium: the attacker page’s form POST is refused, the application’s 
     });
     expect(own).toEqual({ status: 200, body: expect.objectContaining({ via: 'session' }) });
   } finally {
-    await context.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }, 60_000);
 

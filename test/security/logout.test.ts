@@ -7,18 +7,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { AuthingLogout } from '../../lib/index.js';
+import { launchProfile } from '../support/chromium.js';
 import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 import { closeServer, startProbeApp, type RunningApp } from './support/apps.js';
 import { ForgingEmulator } from './support/forge.js';
 import { SecurityHarness } from './support/harness.js';
 
 const USER = { email: 'leaving@example.com', password: 'Le4ving-secret-passw0rd', name: 'Leaving' };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OTHER_SITE = 'https://evil.example';
 
 const harness = new SecurityHarness();
@@ -144,12 +140,7 @@ test('endSession() (for custom logout routes) refuses what logout() would not do
 
 test('Chromium: an attacker page navigating to /logout gets the confirmation; the button logs out', async () => {
   const session = (await loggedIn()).find('authing.sid')!;
-  const userDataDir = await mkdtemp(join(tmpdir(), 'authing-logout-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { context, close } = await launchProfile('logout');
   try {
     await context.addCookies([
       { name: session.name, value: session.value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' },
@@ -173,8 +164,7 @@ test('Chromium: an attacker page navigating to /logout gets the confirmation; th
     ]);
     expect(await me()).toBe(401);
   } finally {
-    await context.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }, 60_000);
 
