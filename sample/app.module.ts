@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
-import { AuthingModule } from '../lib/index.js';
+import { AuthingModule, type AuthingModuleOptions } from '../lib/index.js';
 import { moduleOptions, type SampleAuthingConfig } from './config.js';
 import { AdminController } from './controllers/admin.controller.js';
 import { ApiController, ScopedProfileController } from './controllers/api.controller.js';
@@ -12,7 +12,7 @@ import { HomeController } from './controllers/home.controller.js';
  */
 @Module({})
 export class AppModule {
-  static register(authing: SampleAuthingConfig): DynamicModule {
+  static register(authing: SampleAuthingConfig, extras: Pick<AuthingModuleOptions, 'cluster'> = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -21,7 +21,10 @@ export class AppModule {
           // Every route needs a login unless marked @Public().
           globalGuard: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
+          useFactory: (config: ConfigService) => ({
+            ...moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
+            ...(extras.cluster ? { cluster: extras.cluster } : {}),
+          }),
         }),
       ],
       controllers: [HomeController, ApiController, ScopedProfileController, AdminController],

@@ -53,4 +53,9 @@ export {
 } from './decorators/param.decorators.js';
 export { authingSessionOptions, AuthingSessionMissingError } from './session/authing-session.js';
 export type { AuthingSessionOptions, AuthingSessionRecord } from './session/authing-session.js';
+export type { AuthingSessionLifetime } from './session/session-lifetime.js';
+export { guardSessionStore } from './session/store-outage.js';
+export type { SessionStoreOutageOptions } from './session/store-outage.js';
+export { redisSessionCluster } from './cluster/session-cluster.js';
+export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
 export type { AuthingRequest } from './context/request-context.js';

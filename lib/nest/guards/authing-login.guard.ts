@@ -164,15 +164,20 @@ export class AuthingLoginGuard implements CanActivate {
       setRefusalHeaders(response);
       throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
     }
-    await establishLogin(request as AuthingRequest, this.options.sessionKey, {
-      v: 1,
-      claims: tokens?.claims ?? { ...user.claims },
-      ...(user.roles ? { roles: user.roles } : {}),
-      accessToken,
-      idToken: tokens?.idToken ?? user.idToken,
-      refreshToken: tokens?.refreshToken,
-      expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
-    });
+    await establishLogin(
+      request as AuthingRequest,
+      this.options.sessionKey,
+      {
+        v: 1,
+        claims: tokens?.claims ?? { ...user.claims },
+        ...(user.roles ? { roles: user.roles } : {}),
+        accessToken,
+        idToken: tokens?.idToken ?? user.idToken,
+        refreshToken: tokens?.refreshToken,
+        expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
+      },
+      this.options.cluster,
+    );
   }
 }
 

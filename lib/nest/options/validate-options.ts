@@ -1,5 +1,7 @@
 import { AuthingArgumentError, type AuthenticationClientOptions } from '../../sdk/index.js';
 import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import { resolveSessionLifetime, type AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingModuleOptions, AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
 
 /**
@@ -42,6 +44,8 @@ export interface ResolvedAuthingOptions {
   sessionKey: string;
   maxPendingLogins: number;
   loginTimeout: number;
+  cluster: AuthingSessionCluster | undefined;
+  sessionLifetime: Required<AuthingSessionLifetime>;
 }
 
 /** The module options that are the shared AuthenticationClient's own. */
@@ -88,6 +92,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'maxPendingLogins',
   'loginTimeout',
   'csrf',
+  'cluster',
+  'sessionLifetime',
 ]);
 
 /**
@@ -218,6 +224,11 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     sessionKey,
     maxPendingLogins,
     loginTimeout: nonNegative(input.loginTimeout, 'loginTimeout', 600_000),
+    cluster: clusterOption(input.cluster),
+    sessionLifetime: resolveSessionLifetime(
+      input.sessionLifetime,
+      (option, reason) => new AuthingConfigurationError(option, reason),
+    ),
   };
   const resolved = Object.assign(new SecretOptions({ ...input, scope }, management), settings);
   return { resolved, unknown };
@@ -399,6 +410,20 @@ function oneOf<T extends string>(value: unknown, option: string, allowed: readon
     );
   }
   return value as T;
+}
+
+function clusterOption(value: unknown): AuthingSessionCluster | undefined {
+  if (value === undefined) return undefined;
+  const methods = ['acquireLock', 'releaseLock', 'claimOnce', 'addToIndex', 'takeIndex'] as const;
+  const cluster = value as Record<string, unknown> | null;
+  const missing = methods.filter((name) => typeof cluster?.[name] !== 'function');
+  if (typeof value !== 'object' || value === null || missing.length > 0) {
+    throw new AuthingConfigurationError(
+      'cluster',
+      `must be an AuthingSessionCluster, e.g. redisSessionCluster(redisClient) (missing: ${missing.join(', ')})`,
+    );
+  }
+  return value as AuthingSessionCluster;
 }
 
 function nonNegative(value: unknown, option: string, fallback: number): number {
