@@ -20,6 +20,6 @@ test('starts on a free port, and loses every key when restarted (no persistence)
     expect(value).toBeNull();
     await client.close();
   } finally {
-    await server.stop();
+    await server.dispose();
   }
 });

@@ -37,7 +37,7 @@ afterAll(async () => {
   await a?.close();
   await b?.close();
   await emulator?.stop();
-  await redis?.stop();
+  await redis?.dispose();
 });
 
 /** The same path on another replica (cookies are per host, as in browsers: both replicas get them). */

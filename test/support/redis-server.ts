@@ -5,12 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
 export class RedisServer {
   #process: ChildProcess | undefined;
+  /** Where `stop({ keepData: true })` dumps the keys, for the next start to load. */
+  readonly #dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
 
   private constructor(readonly port: number) {}
 
@@ -30,16 +35,8 @@ export class RedisServer {
     const child = spawn(
       REDIS_BINARY,
       [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--protected-mode',
-        'yes',
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--protected-mode', 'yes'],
+        ...['--save', '', '--appendonly', 'no', '--dir', this.#dir, '--dbfilename', 'dump.rdb'],
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -57,13 +54,24 @@ export class RedisServer {
     await Promise.race([waitForPort(this.port), failed]);
   }
 
-  /** Stops the server (Redis becomes unavailable). */
-  async stop(): Promise<void> {
+  /**
+   * Kills the server (Redis becomes unavailable). With `keepData`, the keys are dumped first and the
+   * next start loads them (an outage, not a loss); otherwise they are gone.
+   */
+  async stop(options: { keepData?: boolean } = {}): Promise<void> {
     const child = this.#process;
     this.#process = undefined;
     if (!child || child.exitCode !== null) return;
+    rmSync(join(this.#dir, 'dump.rdb'), { force: true });
+    if (options.keepData) await command(this.port, 'SAVE');
     child.kill('SIGKILL');
     await once(child, 'exit');
+  }
+
+  /** Stops the server for good and removes its directory. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
   }
 
   /** Starts it again on the same port, empty (persistence is off). */
@@ -87,6 +95,18 @@ function freePort(): Promise<number> {
       const port = (server.address() as { port: number }).port;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** One inline command; resolves the first reply line. */
+function command(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${line}\r\n`));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString());
+    });
+    socket.once('error', reject);
   });
 }
 

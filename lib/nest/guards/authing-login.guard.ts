@@ -18,6 +18,7 @@ import { RETURN_TO } from '../decorators/param.decorators.js';
 import { AuthingConfigurationError, type ResolvedAuthingOptions } from '../options/validate-options.js';
 import { setRefusalHeaders } from './guard-errors.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
+import { SessionStoreError } from '../session/session-upkeep.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import { LOGIN_TOKENS, type LoginTokens } from '../strategy/oidc-login-strategy.js';
@@ -106,6 +107,10 @@ export class AuthingLoginGuard implements CanActivate {
     context: ExecutionContext,
   ): AuthingUser {
     if (!error && user) return user;
+    if (error instanceof SessionStoreError) {
+      setRefusalHeaders(context.switchToHttp().getResponse<ResponseLike>(), { 'Retry-After': '5' });
+      throw error; // a 503: the session store (Redis) is down, the login can be tried again shortly
+    }
     if (
       error instanceof AuthingSessionMissingError ||
       error instanceof AuthingConfigurationError ||

@@ -1,5 +1,6 @@
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import { indexLogin } from '../cluster/login-index.js';
+import { saveSession } from './session-upkeep.js';
 import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
 
 /** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
@@ -110,7 +111,7 @@ export async function establishLogin(
   const session = sessionOf(request)!;
   if (pending && Object.keys(pending).length > 0) session[`${key}:pending`] = pending;
   session[key] = record;
-  if (typeof session.save === 'function') await callback((done) => session.save!(done));
+  await saveSession(session);
   // Back-channel logout names an Authing session (sid) or a user (sub): remember which of ours they made.
   if (cluster) await indexLogin(cluster, request, record);
 }

@@ -1,4 +1,5 @@
-import type { AuthingRequest } from '../context/request-context.js';
+import { ServiceUnavailableException } from '@nestjs/common';
+import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
 import { sessionOf, type AuthingSessionRecord } from './authing-session.js';
 import { lifetimeState, type AuthingSessionLifetime } from './session-lifetime.js';
 
@@ -38,18 +39,28 @@ export async function persistLogin(
   if (!session) return;
   if (record) session[key] = record;
   else delete session[key];
-  if (typeof session.save === 'function') {
-    await new Promise<void>((resolve, reject) =>
-      session.save!((error) => (error ? reject(new SessionStoreError(error)) : resolve())),
-    );
-  }
+  await saveSession(session);
 }
 
-/** The session store failed (Redis down, connection lost). */
-export class SessionStoreError extends Error {
+/** Saves the session to its store now; a store failure becomes a {@link SessionStoreError} (503). */
+export async function saveSession(session: AuthingSessionLike): Promise<void> {
+  if (typeof session.save !== 'function') return;
+  await new Promise<void>((resolve, reject) =>
+    session.save!((error) => (error ? reject(new SessionStoreError(error)) : resolve())),
+  );
+}
+
+/** The session store failed (Redis down, connection lost): 503, try again shortly. */
+export class SessionStoreError extends ServiceUnavailableException {
   constructor(cause: unknown) {
-    super(`the session store failed: ${cause instanceof Error ? cause.name : typeof cause}`);
+    super({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The session store is unavailable; try again shortly',
+    });
     this.name = 'SessionStoreError';
+    // Only the class of the cause: a store error may quote the session it was writing.
+    this.message = `the session store failed (${cause instanceof Error ? cause.name : typeof cause})`;
   }
 }
 

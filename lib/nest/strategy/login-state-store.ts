@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
 import { AuthingSessionMissingError, pendingLogins, sessionOf, type PendingLogin } from '../session/authing-session.js';
+import { saveSession } from '../session/session-upkeep.js';
 
 /** Set on the request by the strategy before the state is stored: what the login must remember. */
 export const LOGIN_START = Symbol.for('nestjs-authing:login-start');
@@ -44,7 +45,12 @@ export class AuthingLoginStore {
       createdAt: Date.now(),
     };
     this.#expireWithPendingLogin(session);
-    cb(null, handle);
+    // Stored before the browser leaves for Authing: with a shared store (Redis) the callback may come
+    // back to another replica, and if the store is down the login is refused now (503), not half-made.
+    saveSession(session).then(
+      () => cb(null, handle),
+      (error: unknown) => cb(error as Error),
+    );
   }
 
   verify(req: LoginRequest, handle: unknown, cb: VerifyCallback): void {
