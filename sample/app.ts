@@ -90,6 +90,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
       emulator.updateApp(app.appId, {
         redirectUris: [...new Set([...app.redirectUris, `${publicUrl}/callback`])],
         logoutRedirectUris: [...new Set([...app.logoutRedirectUris, `${publicUrl}/`])],
+        // With Redis, the emulator tells the sample when a user logs out there (back-channel logout).
+        ...(env.REDIS_URL ? { backchannelLogoutUri: `${publicUrl}/backchannel-logout` } : {}),
       });
       authing = {
         appId: app.appId,

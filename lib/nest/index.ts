@@ -54,6 +54,8 @@ export {
 export { authingSessionOptions, AuthingSessionMissingError } from './session/authing-session.js';
 export type { AuthingSessionOptions, AuthingSessionRecord } from './session/authing-session.js';
 export type { AuthingSessionLifetime } from './session/session-lifetime.js';
+export { AuthingBackchannelLogout } from './backchannel/authing-backchannel-logout.service.js';
+export type { BackchannelLogoutResult } from './backchannel/authing-backchannel-logout.service.js';
 export { guardSessionStore } from './session/store-outage.js';
 export type { SessionStoreOutageOptions } from './session/store-outage.js';
 export { redisSessionCluster } from './cluster/session-cluster.js';

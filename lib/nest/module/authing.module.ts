@@ -7,6 +7,7 @@ import { AuthingClientPipe } from '../decorators/param.decorators.js';
 import { AuthingLoginGuard } from '../guards/authing-login.guard.js';
 import { AuthingAccessPolicy, AuthingGuard, AuthingRolesGuard } from '../guards/authing.guard.js';
 import { AuthingLogout } from '../logout/authing-logout.service.js';
+import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-logout.service.js';
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
@@ -23,6 +24,7 @@ const SERVICES = [
   AuthingStrategy,
   AuthingLoginGuard,
   AuthingLogout,
+  AuthingBackchannelLogout,
   AuthingClientPipe,
 ];
 
