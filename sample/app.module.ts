@@ -12,7 +12,10 @@ import { HomeController } from './controllers/home.controller.js';
  */
 @Module({})
 export class AppModule {
-  static register(authing: SampleAuthingConfig, extras: Pick<AuthingModuleOptions, 'cluster'> = {}): DynamicModule {
+  static register(
+    authing: SampleAuthingConfig,
+    extras: Pick<AuthingModuleOptions, 'cluster' | 'sessionLifetime'> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,6 +27,7 @@ export class AppModule {
           useFactory: (config: ConfigService) => ({
             ...moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
             ...(extras.cluster ? { cluster: extras.cluster } : {}),
+            ...(extras.sessionLifetime ? { sessionLifetime: extras.sessionLifetime } : {}),
           }),
         }),
       ],

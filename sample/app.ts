@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import session from 'express-session';
-import { authingSessionOptions, guardSessionStore } from '../lib/index.js';
+import { authingSessionOptions, guardSessionStore, type AuthingSessionLifetime } from '../lib/index.js';
 import { AuthingEmulator } from '../lib/testing/index.js';
 import { AppModule } from './app.module.js';
 import { connectSampleRedis, type SampleRedis } from './redis.js';
@@ -109,7 +109,7 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
     // sharing it and SESSION_SECRET serves every user.
     if (env.REDIS_URL) redis = await connectSampleRedis(env.REDIS_URL, env.REDIS_PREFIX || 'sample:');
     const nest = await NestFactory.create<NestExpressApplication>(
-      AppModule.register(authing, { cluster: redis?.cluster }),
+      AppModule.register(authing, { cluster: redis?.cluster, sessionLifetime: lifetimeFromEnv(env) }),
       new ExpressAdapter(expressApp),
       { logger: options.logger ?? ['error', 'warn'] },
     );
@@ -143,6 +143,14 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
     if (ownEmulator) await ownEmulator.stop();
     throw error;
   }
+}
+
+/** SESSION_ABSOLUTE_LIFETIME_MS and SESSION_IDLE_TIMEOUT_MS, when set (the module's defaults otherwise). */
+function lifetimeFromEnv(env: NodeJS.ProcessEnv): AuthingSessionLifetime | undefined {
+  const absolute = env.SESSION_ABSOLUTE_LIFETIME_MS ? Number(env.SESSION_ABSOLUTE_LIFETIME_MS) : undefined;
+  const idle = env.SESSION_IDLE_TIMEOUT_MS ? Number(env.SESSION_IDLE_TIMEOUT_MS) : undefined;
+  if (absolute === undefined && idle === undefined) return undefined;
+  return { ...(absolute !== undefined ? { absolute } : {}), ...(idle !== undefined ? { idle } : {}) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
