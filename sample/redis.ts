@@ -6,8 +6,6 @@ import type { Store } from 'express-session';
 export interface SampleRedis {
   store: Store;
   cluster: AuthingSessionCluster;
-  /** Redis commands sent by this process (the bench reports round trips per request). */
-  commands(): number;
   close(): Promise<void>;
 }
 
@@ -30,13 +28,6 @@ export async function connectSampleRedis(url: string, prefix = 'sample:'): Promi
     if (Date.now() - lastError > 10_000) console.warn(`Redis: ${error.name}: ${error.message}`);
     lastError = Date.now();
   });
-  let count = 0;
-  const send = client.sendCommand.bind(client);
-  // Counts every command (the bench's round trips per request), whichever API sent it.
-  (client as unknown as { sendCommand: typeof send }).sendCommand = ((...args: Parameters<typeof send>) => {
-    count++;
-    return send(...args);
-  }) as typeof send;
   await client.connect();
   // disableTouch: no write (EXPIRE) per request; the module writes a session when it changed, and at
   // least once a minute while it is used, which moves its expiry forward.
@@ -45,7 +36,6 @@ export async function connectSampleRedis(url: string, prefix = 'sample:'): Promi
   return {
     store,
     cluster,
-    commands: () => count,
     async close() {
       if (client.isOpen) await client.close();
     },
