@@ -101,9 +101,20 @@ function isRequest(value: unknown): value is AuthingRequest {
 }
 
 function asResponse(value: unknown): ResponseLike | undefined {
-  return typeof value === 'object' && value !== null && typeof (value as ResponseLike).setHeader === 'function'
-    ? (value as ResponseLike)
-    : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof (value as ResponseLike).setHeader === 'function') return value as ResponseLike;
+  // A Fastify reply (@nestjs/platform-fastify) sets headers with header(); without this the 401's
+  // WWW-Authenticate challenge and the 503's Retry-After would be lost on Fastify.
+  const reply = value as { header?: (name: string, value: string) => unknown; sent?: boolean };
+  if (typeof reply.header === 'function') {
+    return {
+      setHeader: (name, headerValue) => reply.header!(name, headerValue),
+      get headersSent() {
+        return reply.sent === true;
+      },
+    };
+  }
+  return undefined;
 }
 
 /** Attaches the authenticated user (or `null`: anonymous) to a request or WebSocket client. */
