@@ -1,4 +1,5 @@
 import { AuthenticationClient } from '../lib/sdk/index.js';
+import type { BenchPlatform } from './nest-apps.js';
 import {
   fmt,
   load,
@@ -35,20 +36,40 @@ function identityRequests(stats: Record<string, number>): number {
 }
 
 /**
- * Guard overhead and the per-request client: the same route open, behind AuthingGuard, and behind
- * @nestjs/passport + passport-jwt + jwks-rsa; then a route injecting the request-scoped
- * AuthenticationClient against one using @AuthingClient(). Load from a separate autocannon process.
+ * Guard overhead and the per-request client, on Express and on Fastify: the same route open, behind
+ * AuthingGuard, and (Express) behind @nestjs/passport + passport-jwt + jwks-rsa; then a route
+ * injecting the request-scoped AuthenticationClient against one using @AuthingClient(). Load from a
+ * separate autocannon process.
  */
 export async function guardBenches(): Promise<BenchSection[]> {
   const emulator = await startEmulatorProcess(
     { seed: { users: [{ email: 'bench@example.com', password: 'Bench-passw0rd', roles: ['admin'] }] } },
     LOAD_CPU,
   );
+  try {
+    const { appId, appSecret } = emulator.app;
+    const token = await signedInToken(emulator.appHost, appId, appSecret);
+    const sections: BenchSection[] = [];
+    for (const platform of ['express', 'fastify'] as const) {
+      sections.push(...(await platformBenches(emulator, token, platform)));
+    }
+    return sections;
+  } finally {
+    await emulator.stop();
+  }
+}
+
+type BenchEmulator = Awaited<ReturnType<typeof startEmulatorProcess>>;
+
+async function platformBenches(
+  emulator: BenchEmulator,
+  token: string,
+  platform: BenchPlatform,
+): Promise<BenchSection[]> {
   const { appId, appSecret } = emulator.app;
-  const token = await signedInToken(emulator.appHost, appId, appSecret);
   const app = await startWorker<{ origin: string }>(
     'build/bench/app-process.js',
-    { appHost: emulator.appHost, appId, appSecret },
+    { appHost: emulator.appHost, appId, appSecret, platform },
     SERVER_CPU,
   );
   const origin = app.info.origin;
@@ -90,7 +111,9 @@ export async function guardBenches(): Promise<BenchSection[]> {
         };
       });
     };
-    const [open, guarded, passport, noop] = await compare(['/open', '/guarded', '/passport-jwt', '/noop-guard']);
+    // passport-jwt is the Express comparison; on Fastify its row repeats the open route's figure.
+    const guardRoutes = ['/open', '/guarded', platform === 'express' ? '/passport-jwt' : '/open', '/noop-guard'];
+    const [open, guarded, passport, noop] = await compare(guardRoutes);
     const [bare, decorator, scoped, noopPipe] = await compare([
       '/open',
       '/client-decorator',
@@ -125,33 +148,39 @@ export async function guardBenches(): Promise<BenchSection[]> {
     ];
     return [
       {
-        title: `Guard overhead (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
+        title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
         rows: [
           header,
           row('open route, no guard (baseline)', open, open),
           row('AuthingGuard, bearer token (local JWKS)', guarded, open),
-          row('@nestjs/passport + passport-jwt + jwks-rsa', passport, open),
+          ...(platform === 'express' ? [row('@nestjs/passport + passport-jwt + jwks-rsa', passport, open)] : []),
         ],
         notes: [
           'Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc.',
           PINNING
             ? 'The app runs in its own process on core 0, autocannon (and the idle emulator) on core 1, so the server’s own cost per request decides its throughput; CPU per request is the app process’s user+system time over the requests it served.'
             : 'No core pinning on this machine: the app and the load generator share the CPU.',
-          'Ratios move by a few hundredths from run to run on this machine (AuthingGuard between 0.86 and 0.93 over the runs made while tuning it); the CPU per request column is the steadier figure. The guard answers a token it has already verified without a promise: one SHA-256 of the token, a map lookup, and attaching the user.',
-          'What limits it: Nest and Express cost about 140 µs per request here, so 0.90 leaves the guard about 15 µs. Its warm path measures about 5 µs in isolation; under load the same code has measured between 11.6 and 19.7 µs of added CPU per request from one run to the next (and @AuthingClient() between 9.6 and 19.6 µs), so the ratio sits on the target line and which side it lands on is decided by run-to-run noise on this 2-core machine.',
+          'The guard answers a token it has already verified synchronously: the route’s access metadata read once per handler, the request taken by index (no switchToHttp() closures), the bearer token read without a regular expression, one SHA-256 of the token and a lookup in the SDK’s verified-token cache, and the user built once per verified token.',
           `A route behind a guard that only returns true (Nest’s guard machinery alone) served ${fmt(noop.requestsPerSec)} req/s (${fmt(noop.requestsPerSec / open.requestsPerSec, 2)} of the open route) at ${fmt(noop.cpuPerRequest)} µs per request.`,
         ],
         targets: [
-          { target: 'AuthingGuard ≥ 0.90 of the open route', met: guarded.requestsPerSec >= 0.9 * open.requestsPerSec },
           {
-            target: 'AuthingGuard at least as fast as passport-jwt + jwks-rsa',
-            met: guarded.requestsPerSec >= passport.requestsPerSec,
+            target: `AuthingGuard ≥ 0.93 of the open route (${platform})`,
+            met: guarded.requestsPerSec >= 0.93 * open.requestsPerSec,
           },
+          ...(platform === 'express'
+            ? [
+                {
+                  target: 'AuthingGuard at least as fast as passport-jwt + jwks-rsa',
+                  met: guarded.requestsPerSec >= passport.requestsPerSec,
+                },
+              ]
+            : []),
           { target: 'zero requests to the identity server once warm', met: guarded.idp === 0 },
         ],
       },
       {
-        title: `Per-request AuthenticationClient (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
+        title: `Per-request AuthenticationClient on ${platform} (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
         rows: [
           header,
           row('no client (baseline)', bare, bare),
@@ -164,7 +193,7 @@ export async function guardBenches(): Promise<BenchSection[]> {
         ],
         targets: [
           {
-            target: '@AuthingClient() ≥ 0.95 of the bare route',
+            target: `@AuthingClient() ≥ 0.95 of the bare route (${platform})`,
             met: decorator.requestsPerSec >= 0.95 * bare.requestsPerSec,
           },
         ],
@@ -172,6 +201,5 @@ export async function guardBenches(): Promise<BenchSection[]> {
     ];
   } finally {
     await app.stop();
-    await emulator.stop();
   }
 }

@@ -17,6 +17,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
@@ -24,10 +25,15 @@ import type { AddressInfo } from 'node:net';
 import { AuthenticationClient } from '../lib/sdk/index.js';
 import { AuthingClient, AuthingGuard, AuthingModule } from '../lib/nest/index.js';
 
+/** The HTTP adapter the benchmark app runs on. */
+export type BenchPlatform = 'express' | 'fastify';
+
 export interface BenchAppConfig {
   appHost: string;
   appId: string;
   appSecret: string;
+  /** Default `express`. */
+  platform?: BenchPlatform;
 }
 
 const PAYLOAD = { ok: true };
@@ -134,7 +140,10 @@ export async function startBenchApp(config: BenchAppConfig): Promise<{ app: INes
   })
   class BenchModule {}
 
-  const app = await NestFactory.create(BenchModule, { logger: ['error'] });
+  const app =
+    config.platform === 'fastify'
+      ? await NestFactory.create<NestFastifyApplication>(BenchModule, new FastifyAdapter(), { logger: ['error'] })
+      : await NestFactory.create(BenchModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, origin: `http://127.0.0.1:${port}` };

@@ -7,6 +7,7 @@ import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
 import { scaleBench } from './scale.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
+import { benchUsage, parseBenchArgs } from './args.js';
 import { ROOT, type BenchSection } from './util.js';
 
 const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
@@ -38,12 +39,19 @@ function render(section: BenchSection): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  const names = only.length > 0 ? only : Object.keys(BENCHES);
+  const request = parseBenchArgs(process.argv.slice(2), Object.keys(BENCHES));
+  if (request.kind === 'help') {
+    process.stdout.write(`${benchUsage(Object.keys(BENCHES))}\n`);
+    return;
+  }
+  if (request.kind === 'error') {
+    process.stderr.write(`bench: ${request.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const sections: string[] = [];
-  for (const name of names) {
-    const bench = BENCHES[name];
-    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+  for (const name of request.names) {
+    const bench = BENCHES[name]!;
     process.stdout.write(`running ${name}…\n`);
     const result = await bench();
     for (const section of Array.isArray(result) ? result : [result]) {
@@ -60,7 +68,7 @@ async function main(): Promise<void> {
     'Every figure is a ratio against a baseline measured in the same run; HTTP load comes from a separate autocannon process on 127.0.0.1.',
     '',
   ].join('\n');
-  if (only.length === 0) await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${sections.join('\n\n')}\n`);
+  if (request.all) await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${sections.join('\n\n')}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { AuthingModule, type AuthingModuleOptions } from '../lib/index.js';
 import { moduleOptions, type SampleAuthingConfig } from './config.js';
 import { AdminController } from './controllers/admin.controller.js';
 import { ApiController, ScopedProfileController } from './controllers/api.controller.js';
 import { HomeController } from './controllers/home.controller.js';
+import { HtmlErrorsFilter } from './html-errors.filter.js';
+import { SampleIdentity } from './identity.service.js';
 
 /**
  * The sample application. The Authing settings arrive through @nestjs/config (`authing` namespace);
@@ -32,6 +35,8 @@ export class AppModule {
         }),
       ],
       controllers: [HomeController, ApiController, ScopedProfileController, AdminController],
+      // Errors as HTML pages for browsers (404, 403, 401, 5xx); JSON for API clients.
+      providers: [SampleIdentity, { provide: APP_FILTER, useClass: HtmlErrorsFilter }],
     };
   }
 }

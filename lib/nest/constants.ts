@@ -10,8 +10,14 @@ export const PERMISSIONS_KEY = 'authing:permissions';
 /** Name the hosted-login strategy is registered under with passport. */
 export const AUTHING_STRATEGY = 'authing';
 
-/** Injection token of the validated, defaulted options ({@link ResolvedAuthingOptions}). */
-export const AUTHING_OPTIONS = Symbol.for('nestjs-authing:resolved-options');
+/**
+ * Injection token of the validated, defaulted options ({@link ResolvedAuthingOptions}); the options
+ * as passed to `forRoot` are `AUTHING_RAW_OPTIONS`.
+ */
+export const AUTHING_RESOLVED_OPTIONS = Symbol.for('nestjs-authing:resolved-options');
+
+/** @deprecated Use {@link AUTHING_RESOLVED_OPTIONS}: the same token, named for what it holds. */
+export const AUTHING_OPTIONS = AUTHING_RESOLVED_OPTIONS;
 
 /** Injection token of the shared root {@link AuthenticationClient} (no end-user token). */
 export const AUTHING_ROOT_CLIENT = Symbol.for('nestjs-authing:root-client');

@@ -1,9 +1,10 @@
 /**
  * The NestJS layer: `AuthingModule`, guards, decorators and the hosted-login strategy. Built on the
- * SDK (`nestjs-authing/sdk`), which never imports it.
+ * SDK (`nestjs-authing/sdk`), which never imports it. Only what applications use is exported here;
+ * the services behind the guards are internal.
  */
 export { AuthingModule } from './module/authing.module.js';
-export { AUTHING_MODULE_OPTIONS } from './module/authing.module-definition.js';
+export { AUTHING_RAW_OPTIONS } from './module/authing.module-definition.js';
 export type { AuthingModuleForRootOptions, AuthingModuleAsyncOptions } from './module/authing.module-definition.js';
 export type {
   AuthingModuleOptions,
@@ -12,10 +13,11 @@ export type {
   AuthingRolesSource,
   AuthingTokenValidation,
 } from './options/authing-options.interface.js';
-export { AuthingConfigurationError, resolveAuthingOptions } from './options/validate-options.js';
-export type { ResolvedAuthingOptions } from './options/validate-options.js';
+export { AuthingConfigurationError } from './options/option-checks.js';
+export type { ResolvedAuthingOptions } from './options/resolved-options.js';
 export {
   AUTHING_OPTIONS,
+  AUTHING_RESOLVED_OPTIONS,
   AUTHING_ROOT_CLIENT,
   AUTHING_STRATEGY,
   PUBLIC_KEY,
@@ -28,19 +30,16 @@ export {
   AuthingManagementNotConfiguredError,
   isManagementConfigured,
 } from './providers/unconfigured-management-client.js';
-export { AuthingAuthenticator } from './auth/authing-authenticator.service.js';
-export type { AuthenticationResult } from './auth/authing-authenticator.service.js';
-export { AuthingRolesService } from './auth/authing-roles.service.js';
-export { createAuthingUser } from './auth/authing-user.js';
-export type { AuthingUser } from './auth/authing-user.js';
-export { checkReturnTo } from './auth/return-to.js';
-export { AuthingGuard, AuthingRolesGuard, AuthingAccessPolicy } from './guards/authing.guard.js';
-export { AuthingLoginGuard, describeFailure } from './guards/authing-login.guard.js';
-export type { LoginFailure } from './guards/authing-login.guard.js';
+export { AuthingRolesService } from './roles/authing-roles.service.js';
+export { createAuthingUser } from './user/authing-user.js';
+export type { AuthingUser } from './user/authing-user.js';
+export { checkReturnTo } from './login/return-to.js';
+export { AuthingGuard } from './guards/authing.guard.js';
+export { AuthingRolesGuard } from './guards/authing-roles.guard.js';
+export { AuthingLoginGuard } from './login/authing-login.guard.js';
 export { AuthingStrategy } from './strategy/authing.strategy.js';
 export type { AuthingPassportStrategy } from './strategy/authing.strategy.js';
 export { AuthingOptionalDependencyError } from './strategy/hosted-login-dependencies.js';
-export { AuthingLoginStore } from './strategy/login-state-store.js';
 export { AuthingLogout } from './logout/authing-logout.service.js';
 export type { AuthingLogoutOptions, RedirectingResponse } from './logout/authing-logout.service.js';
 export { Public, OptionalAuth, Roles, Permissions } from './decorators/access.decorators.js';
@@ -60,4 +59,4 @@ export { guardSessionStore } from './session/store-outage.js';
 export type { SessionStoreOutageOptions } from './session/store-outage.js';
 export { redisSessionCluster } from './cluster/session-cluster.js';
 export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
-export type { AuthingRequest } from './context/request-context.js';
+export type { AuthingRequest } from './request/request-context.js';

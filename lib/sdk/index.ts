@@ -8,10 +8,9 @@ export type { HttpMethod, EndpointSpec, QueryParam, ArgsLocation } from './catal
 export type { QueryValue, JsonObject } from './catalogue/types.js';
 export { MANAGEMENT_ENDPOINTS } from './catalogue/management.catalogue.js';
 export type * from './catalogue/management.api.js';
-export type * from './management/core-types.js';
+export type * from './management/management-api-types.js';
 export { ManagementClient, DEFAULT_MANAGEMENT_HOST } from './management/management-client.js';
 export type { ManagementClientOptions, RawManagementRequest } from './management/management-client.js';
-export { AuthingApiError } from './management/paginate.js';
 export type { PaginateOptions, PaginatedMethod, PageItem } from './management/paginate.js';
 export type { AuthingLang, TransportOptions } from './transport/http-transport.js';
 export type { RetryOptions } from './transport/retry.js';
@@ -19,7 +18,7 @@ export { buildStringToSign, canonicalResource, sign } from './signing/signature.
 export { SDK_VERSION } from './version.js';
 export { AUTHENTICATION_ENDPOINTS } from './catalogue/authentication.catalogue.js';
 export type * from './catalogue/authentication.api.js';
-export type * from './authentication/core-types.js';
+export type * from './authentication/end-user-api-types.js';
 export { AuthenticationClient } from './authentication/authentication-client.js';
 export type {
   AuthenticationClientOptions,

@@ -7,42 +7,102 @@ import {
   Inject,
   Post,
   Query,
+  Redirect,
+  Req,
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type { Response } from 'express';
-import { AuthingHttpError, AuthingNetworkError, ManagementClient, Roles } from '../../lib/index.js';
+import type { Request, Response } from 'express';
+import { AuthingHttpError, AuthingNetworkError, CurrentUser, ManagementClient, Roles } from '../../lib/index.js';
+import type { AuthingUser } from '../../lib/index.js';
+import { rolesPage, usersPage } from '../admin-views.js';
 
-/** Administration through the ManagementClient: admins only. */
+const PAGE_SIZE = 20;
+const ROLE_CODE = /^[\w:-]{1,64}$/;
+
+/** A browser asks for a page; API clients (and anything without Accept: text/html) get JSON. */
+export function wantsHtml(req: Request): boolean {
+  return req.accepts(['json', 'html']) === 'html';
+}
+
+/** Administration through the ManagementClient: admins only. Pages for browsers, JSON for the rest. */
 @Controller('admin')
 @Roles('admin')
 export class AdminController {
   constructor(@Inject(ManagementClient) private readonly management: ManagementClient) {}
 
+  @Get()
+  @Redirect('/admin/users')
+  index(): void {}
+
   @Get('users')
-  async users(@Res({ passthrough: true }) res: Response, @Query('page') page = '1') {
+  async users(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() viewer: AuthingUser,
+    @Query('page') pageParam = '1',
+  ) {
+    const page = Math.max(1, Math.floor(Number(pageParam)) || 1);
     const response = await reachable(res, () =>
-      this.management.listUsers({
-        options: { pagination: { page: Math.max(1, Number(page) || 1), limit: 20 } },
-      }),
+      this.management.listUsers({ options: { pagination: { page, limit: PAGE_SIZE } } }),
     );
     if (response.statusCode !== 200) throw new BadGatewayException(response.message);
-    return {
-      totalCount: response.data.totalCount,
-      users: response.data.list.map((u) => ({ userId: u.userId, email: u.email, name: u.name, username: u.username })),
-    };
+    const users = response.data.list.map((u) => ({
+      userId: u.userId,
+      email: u.email,
+      name: u.name,
+      username: u.username,
+    }));
+    if (!wantsHtml(req)) return { totalCount: response.data.totalCount, users };
+    res.type('html');
+    return usersPage(viewer, users, response.data.totalCount, page, PAGE_SIZE);
   }
 
+  @Get('roles')
+  async roles(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() viewer: AuthingUser,
+    @Query('created') created?: string,
+  ) {
+    const roles = await this.#roles(res);
+    if (!wantsHtml(req)) return { totalCount: roles.length, roles };
+    res.type('html');
+    return rolesPage(viewer, roles, {
+      created: typeof created === 'string' && ROLE_CODE.test(created) ? created : undefined,
+    });
+  }
+
+  /** JSON `{ code, description }` → 201 JSON; the page's form → back to the roles page (303). */
   @Post('roles')
-  async createRole(@Res({ passthrough: true }) res: Response, @Body() body: { code?: unknown; description?: unknown }) {
-    if (typeof body?.code !== 'string' || !/^[\w:-]{1,64}$/.test(body.code)) {
-      throw new BadRequestException('code must be 1-64 letters, digits, _ - or :');
-    }
-    const code = body.code;
-    const description = typeof body.description === 'string' ? body.description : undefined;
+  async createRole(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentUser() viewer: AuthingUser,
+    @Body() body: { code?: unknown; description?: unknown } | undefined,
+  ): Promise<void> {
+    const fromForm = req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+    const code = typeof body?.code === 'string' ? body.code.trim() : '';
+    const description = typeof body?.description === 'string' && body.description !== '' ? body.description : undefined;
+    const refuse = async (message: string) => {
+      if (!fromForm) throw new BadRequestException(message);
+      const roles = await this.#roles(res);
+      res
+        .status(400)
+        .type('html')
+        .send(rolesPage(viewer, roles, { error: message, code, description }));
+    };
+    if (!ROLE_CODE.test(code)) return refuse('The code must be 1-64 letters, digits, _ - or :');
     const response = await reachable(res, () => this.management.createRole({ code, description }));
-    if (response.statusCode !== 200) throw new BadRequestException(response.message);
-    return { code: response.data.code, description: response.data.description };
+    if (response.statusCode !== 200) return refuse(response.message);
+    if (fromForm) return res.redirect(303, `/admin/roles?created=${encodeURIComponent(code)}`);
+    res.status(201).json({ code: response.data.code, description: response.data.description });
+  }
+
+  async #roles(res: Response): Promise<{ code: string; description?: string }[]> {
+    const response = await reachable(res, () => this.management.listRoles({ page: 1, limit: 50 }));
+    if (response.statusCode !== 200) throw new BadGatewayException(response.message);
+    return response.data.list.map((r) => ({ code: r.code, description: r.description }));
   }
 }
 

@@ -7,15 +7,17 @@ import {
   Public,
   type AuthingUser,
 } from '../../lib/index.js';
+import { SampleIdentity, type SampleIdentityAnswer } from '../identity.service.js';
 
 /** The JSON API: bearer token or session (the guard is global in this sample). */
 @Controller('api')
 export class ApiController {
-  /** Who is calling, from the verified token (no network call once the keys are cached). */
+  constructor(@Inject(SampleIdentity) private readonly identity: SampleIdentity) {}
+
+  /** Who is calling: `{ sub, email, name, roles, claims, via }`, by bearer token or session alike. */
   @Get('me')
-  me(@CurrentUser() user: AuthingUser): Pick<AuthingUser, 'sub' | 'email' | 'name' | 'roles' | 'via'> {
-    // The same fields over a bearer token and a session; null where the credential does not say.
-    return { sub: user.sub, email: user.email, name: user.name, roles: user.roles, via: user.via };
+  me(@CurrentUser() user: AuthingUser): Promise<SampleIdentityAnswer> {
+    return this.identity.describe(user);
   }
 
   /** The caller's profile from Authing, through their own client (no request scope needed). */

@@ -11,7 +11,10 @@ import {
   Public,
   type AuthingUser,
 } from '../../lib/index.js';
-import { homePage, profilePage } from '../views.js';
+import { FAVICON_SVG, homePage, profilePage } from '../views.js';
+
+/** Echoed back by Authing to the logout redirect URI (OIDC `state`): the home page says goodbye. */
+export const LOGGED_OUT_STATE = 'logged-out';
 
 /** Pages for the browser: home, hosted login, profile and logout. */
 @Controller()
@@ -25,8 +28,17 @@ export class HomeController {
   @Get()
   @OptionalAuth()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  home(@CurrentUser() user: AuthingUser | undefined, @Query('login') login?: string): string {
-    return homePage(user, login === 'failed');
+  async home(
+    @CurrentUser() user: AuthingUser | undefined,
+    @Query('login') login?: string,
+    @Query('error') error?: string,
+    @Query('state') state?: string,
+  ): Promise<string> {
+    const notice = {
+      loginError: login === 'failed' ? (typeof error === 'string' ? error : 'login_failed') : undefined,
+      loggedOut: state === LOGGED_OUT_STATE && !user,
+    };
+    return homePage(user, notice, user ? await this.#isAdmin(user) : false);
   }
 
   /** Redirects to Authing's hosted login page; `?returnTo=/path` says where to land afterwards. */
@@ -50,14 +62,14 @@ export class HomeController {
   @Post('logout')
   @Public()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.authingLogout.logout(req, res);
+    await this.authingLogout.logout(req, res, { state: LOGGED_OUT_STATE });
   }
 
   /** Old links and bookmarks: logs out when same-origin, otherwise shows a confirmation button. */
   @Get('logout')
   @Public()
   async logoutLink(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.authingLogout.logout(req, res);
+    await this.authingLogout.logout(req, res, { state: LOGGED_OUT_STATE });
   }
 
   /** The logged-in user's page; not logged in: off to the login, coming back here. */
@@ -85,5 +97,28 @@ export class HomeController {
   @Public()
   health(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  @Get('favicon.svg')
+  @Public()
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'public, max-age=86400')
+  favicon(): string {
+    return FAVICON_SVG;
+  }
+
+  /** Browsers ask for /favicon.ico whatever the page links: no icon there, and no 404 either. */
+  @Get('favicon.ico')
+  @Public()
+  @HttpCode(204)
+  faviconIco(): void {}
+
+  /** Whether to show the admin links; Authing unreachable only hides them. */
+  async #isAdmin(user: AuthingUser): Promise<boolean> {
+    try {
+      return (await this.roles.rolesOf(user)).includes('admin');
+    } catch {
+      return false;
+    }
   }
 }

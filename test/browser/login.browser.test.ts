@@ -6,7 +6,7 @@ import { createSampleApp, type SampleApp } from '../../sample/app.js';
 
 /**
  * A real browser through the sample: home page → "Log in" → the emulator's login form → profile page
- * → logout. Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`).
+ * → the admin pages (a role created through the form) → a 404 page → logout. Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -70,8 +70,29 @@ test('log in on the hosted page, see the profile, log out', async () => {
   const me = await page.evaluate(async () => (await fetch('/api/me')).json());
   expect(me).toMatchObject({ email: demo.email, via: 'session' });
 
-  await page.click('#logout');
+  // The admin area through its links: users, then roles, where a form creates one.
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await page.waitForURL(`${sample.url}/admin/users`);
+  await expect(page.locator('#users-count').textContent()).resolves.toMatch(/^1 user in the user pool/);
+  await page.getByRole('link', { name: 'Roles', exact: true }).first().click();
+  await page.waitForURL(`${sample.url}/admin/roles`);
+  await page.fill('#code', 'auditor');
+  await page.fill('#description', 'Reads the audit log');
+  await page.click('#create-role-submit');
+  await page.waitForURL(`${sample.url}/admin/roles?created=auditor`);
+  await expect(page.locator('#role-created').textContent()).resolves.toBe('Role auditor created.');
+  await expect(page.locator('#roles').textContent()).resolves.toContain('Reads the audit log');
+
+  // An unknown address is a page with a way home, not JSON.
+  const missing = await page.goto(`${sample.url}/nowhere`);
+  expect(missing?.status()).toBe(404);
+  await expect(page.locator('#error-title').textContent()).resolves.toBe('Page not found');
+  await page.getByRole('link', { name: 'Back to the home page' }).click();
   await page.waitForURL(`${sample.url}/`);
+
+  await page.click('#logout');
+  await page.waitForURL(`${sample.url}/?state=logged-out`);
+  await expect(page.locator('#logged-out').textContent()).resolves.toBe('You have been logged out.');
   await expect(page.getByRole('link', { name: 'Log in' }).count()).resolves.toBe(1);
   const after = await page.evaluate(async () => (await fetch('/api/me')).status);
   expect(after).toBe(401);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { startBearerApi, type RunningApi } from './support/bearer-api.js';
+import { createBearerApiConsumer, startConsumerServer, type StartedServer } from '../support/bearer-api-consumer.js';
+import type { ConsumerApp } from '../support/packed-package.js';
 import { startSpa, type RunningSpa } from './support/spa-app.js';
 
 /**
@@ -45,13 +46,18 @@ declare global {
 
 let emulator: AuthingEmulator;
 let spa: RunningSpa;
-let localApi: RunningApi;
-let introspectingApi: RunningApi;
+let consumer: ConsumerApp;
+let localApi: StartedServer;
+let introspectingApi: StartedServer;
 let context: BrowserContext;
 let userDataDir: string;
 let page: Page;
 
 beforeAll(async () => {
+  // The API is a user's app on the packed package (npm install on first use: up to a few minutes).
+  consumer = await createBearerApiConsumer();
+  const compiled = await consumer.tsc();
+  expect(compiled.stdout + compiled.stderr).toBe('');
   try {
     emulator = await AuthingEmulator.start({
       host: HOST,
@@ -79,13 +85,13 @@ beforeAll(async () => {
   const { appId } = emulator.app;
   spa = await startSpa(HOST, { domain: emulator.origin, appId, scope: SCOPE });
   emulator.updateApp(appId, { redirectUris: [`${spa.origin}/`], logoutRedirectUris: [`${spa.origin}/`] });
-  const api = { appId, appHost: emulator.appHost, corsOrigin: spa.origin, host: HOST };
-  localApi = await startBearerApi({ ...api, tokenValidation: 'local' });
+  const env = { AUTHING_APP_ID: appId, AUTHING_APP_HOST: emulator.appHost, CORS_ORIGIN: spa.origin, HOST };
+  localApi = await startConsumerServer(consumer, 'dist/main.js', env);
   // Introspection answers are cached (30 s by default): revocation shows once the cache expires.
-  introspectingApi = await startBearerApi({
-    ...api,
-    tokenValidation: 'introspection',
-    introspectionCacheTtl: INTROSPECTION_CACHE_MS,
+  introspectingApi = await startConsumerServer(consumer, 'dist/main.js', {
+    ...env,
+    AUTHING_TOKEN_VALIDATION: 'introspection',
+    AUTHING_INTROSPECTION_CACHE_TTL: String(INTROSPECTION_CACHE_MS),
   });
 
   userDataDir = await mkdtemp(join(tmpdir(), 'authing-spa-'));
@@ -104,7 +110,7 @@ beforeAll(async () => {
     ],
   });
   page = await context.newPage();
-}, 60_000);
+}, 360_000);
 
 afterAll(async () => {
   await context?.close();
@@ -112,11 +118,12 @@ afterAll(async () => {
   await introspectingApi?.close();
   await spa?.close();
   await emulator?.stop();
+  await consumer?.remove();
   if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 /** GET <api>/api/me from the page, with the token, across origins (CORS). */
-function callApi(api: RunningApi, token: string) {
+function callApi(api: StartedServer, token: string) {
   return page.evaluate(
     async ({ url, token }) => {
       const res = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });

@@ -4,41 +4,16 @@
  * @nestjs/passport, express-session or oidc-provider), compiled with tsc and run with node, against
  * the emulator started here from the repository's source.
  */
-import type { ChildProcess } from 'node:child_process';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { createConsumerApp, type ConsumerApp } from '../support/packed-package.js';
+import {
+  createBearerApiConsumer,
+  HOSTED_LOGIN_PACKAGES,
+  startConsumerServer,
+  type StartedServer,
+} from '../support/bearer-api-consumer.js';
+import type { ConsumerApp } from '../support/packed-package.js';
 
 const LONG = 300_000;
-
-const MAIN = `
-import 'reflect-metadata';
-import { Controller, Get, Module, UseGuards } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AuthingGuard, AuthingModule, CurrentUser } from 'nestjs-authing';
-import type { AuthingUser } from 'nestjs-authing';
-
-@Controller('api')
-class ApiController {
-  @Get('me')
-  @UseGuards(AuthingGuard)
-  me(@CurrentUser() user: AuthingUser) {
-    return { sub: user.sub, via: user.via };
-  }
-}
-
-@Module({
-  imports: [
-    // Exactly what an API behind a single-page app needs: no secret, no redirect URI.
-    AuthingModule.forRoot({ appId: process.env.AUTHING_APP_ID!, appHost: process.env.AUTHING_APP_HOST! }),
-  ],
-  controllers: [ApiController],
-})
-class AppModule {}
-
-const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-await app.listen(0, '127.0.0.1');
-console.log(JSON.stringify({ url: await app.getUrl() }));
-`;
 
 /** The same kind of app with a hosted-login route, still without passport installed. */
 const LOGIN = `
@@ -80,84 +55,34 @@ console.log(JSON.stringify({ url: await app.getUrl(), loadError }));
 
 let emulator: AuthingEmulator;
 let consumer: ConsumerApp;
-const servers: ChildProcess[] = [];
+const servers: StartedServer[] = [];
 
 beforeAll(async () => {
   emulator = await AuthingEmulator.start({ port: 0 });
-  consumer = await createConsumerApp({
-    dependencies: [
-      '@nestjs/common',
-      '@nestjs/core',
-      '@nestjs/platform-express',
-      'reflect-metadata',
-      'rxjs',
-      '@types/node',
-    ],
-    files: { 'src/main.ts': MAIN, 'src/login.ts': LOGIN },
-    tsconfig: {
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        strict: true,
-        isolatedModules: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        skipLibCheck: true,
-        outDir: 'dist',
-        rootDir: 'src',
-      },
-    },
-  });
+  consumer = await createBearerApiConsumer({ 'src/login.ts': LOGIN });
 }, LONG);
 
 afterAll(async () => {
-  for (const server of servers) server.kill();
+  await Promise.all(servers.map((server) => server.close()));
   await emulator?.stop();
   await consumer?.remove();
 });
 
-interface Started {
-  url: string;
-  loadError?: { name: string; packages: string[] };
-  /** What the app logged so far. */
-  stderr: () => string;
-}
-
-/** Starts a compiled script of the consumer app; resolves with the JSON line it prints once listening. */
-async function startServer(script: string): Promise<Started> {
-  const server = consumer.spawnNode(script, [], {
+async function startServer(script: string): Promise<StartedServer> {
+  const server = await startConsumerServer(consumer, script, {
     AUTHING_APP_ID: emulator.app.appId,
     AUTHING_APP_SECRET: emulator.app.appSecret,
     AUTHING_APP_HOST: emulator.appHost,
   });
   servers.push(server);
-  let stdout = '';
-  let stderr = '';
-  server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ ...(JSON.parse(line) as Omit<Started, 'stderr'>), stderr: () => stderr });
-    });
-    server.on('exit', (code) =>
-      reject(new Error(`${script} exited (${code}) before listening:\n${stdout}\n${stderr}`)),
-    );
-  });
+  return server;
 }
 
 test(
   'a bearer-only API boots and guards routes without any hosted-login package installed',
   async () => {
     const installed = await consumer.installedPackages();
-    for (const absent of [
-      'passport',
-      'passport-openidconnect',
-      '@nestjs/passport',
-      'express-session',
-      'oidc-provider',
-    ]) {
+    for (const absent of HOSTED_LOGIN_PACKAGES) {
       expect(installed).not.toContain(absent);
     }
     const compiled = await consumer.tsc();
@@ -185,8 +110,8 @@ test(
   'using the hosted login without passport is a typed error naming the packages to install',
   async () => {
     // Configured for the hosted login, the app still boots; the guard fails when it is used.
-    const { url, loadError, stderr } = await startServer('dist/login.js');
-    expect(loadError).toEqual({
+    const { url, printed, stderr } = await startServer('dist/login.js');
+    expect(printed.loadError).toEqual({
       name: 'AuthingOptionalDependencyError',
       packages: ['passport', 'passport-openidconnect'],
     });

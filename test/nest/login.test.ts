@@ -173,11 +173,12 @@ describe('hosted login', () => {
     expect(`${url.origin}${url.pathname}`).toBe(`${idpOrigin}/oidc/auth`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
       response_type: 'code',
+      response_mode: 'query',
       client_id: APP_ID,
       redirect_uri: `${APP_ORIGIN}/callback`,
       scope: 'openid profile email roles',
-      nonce: expect.stringMatching(/^[\w+/]{20}$/),
-      state: expect.stringMatching(/^[\w-]{32}$/),
+      nonce: expect.stringMatching(/^[\w-]{24}$/),
+      state: expect.stringMatching(/^[\w-]{24}$/),
       code_challenge: expect.stringMatching(/^[\w-]{43}$/),
       code_challenge_method: 'S256',
     });

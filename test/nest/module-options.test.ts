@@ -6,7 +6,7 @@ import { jest } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import type { AuthenticationClient } from '../../lib/index.js';
 import {
-  AUTHING_OPTIONS,
+  AUTHING_RESOLVED_OPTIONS,
   AUTHING_ROOT_CLIENT,
   AuthingClients,
   AuthingConfigurationError,
@@ -107,7 +107,7 @@ describe('options are validated at start-up, naming the option', () => {
 
   test('a valid configuration fills in the defaults', async () => {
     const moduleRef = await boot([AuthingModule.forRoot(BASE)]);
-    const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS);
+    const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS);
     expect(options).toMatchObject({
       appId: APP_ID,
       scope: 'openid profile email roles',
@@ -124,14 +124,14 @@ describe('options are validated at start-up, naming the option', () => {
   test('with management credentials, roles come from Authing by default (and the scope asks for no roles)', async () => {
     const withCredentials = { ...BASE, accessKeyId: 'AK-1', accessKeySecret: 'SK-1' };
     let moduleRef = await boot([AuthingModule.forRoot(withCredentials)]);
-    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS)).toMatchObject({
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS)).toMatchObject({
       scope: 'openid profile email',
       roles: { source: 'management' },
     });
     await moduleRef.close();
     // The user's choice wins.
     moduleRef = await boot([AuthingModule.forRoot({ ...withCredentials, roles: { source: 'token' } })]);
-    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS).roles.source).toBe('token');
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS).roles.source).toBe('token');
     await moduleRef.close();
   });
 
@@ -139,7 +139,7 @@ describe('options are validated at start-up, naming the option', () => {
     const moduleRef = await boot([
       AuthingModule.forRoot({ ...BASE, accessKeyId: 'AK-123', accessKeySecret: 'SK-456' }),
     ]);
-    const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS);
+    const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS);
     expect(options.management).toEqual({ accessKeyId: 'AK-123', accessKeySecret: 'SK-456' });
     expect(options.client.appSecret).toBe(APP_SECRET);
     for (const text of [JSON.stringify(options), inspect(options, { depth: 5 })]) {
@@ -206,7 +206,7 @@ describe('forRootAsync', () => {
       }
     }
     const moduleRef = await boot([AuthingModule.forRootAsync({ useClass: OptionsFromClass })]);
-    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS).appId).toBe('from-class');
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS).appId).toBe('from-class');
     await moduleRef.close();
   });
 
@@ -223,7 +223,7 @@ describe('forRootAsync', () => {
     const moduleRef = await boot([
       AuthingModule.forRootAsync({ imports: [OptionsModule], useExisting: ExistingOptions }),
     ]);
-    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS).appId).toBe('from-existing');
+    expect(moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS).appId).toBe('from-existing');
     await moduleRef.close();
   });
 });

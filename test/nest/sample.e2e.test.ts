@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { ConfigService } from '@nestjs/config';
-import { AUTHING_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
+import { AUTHING_RESOLVED_OPTIONS, AuthenticationClient, type ResolvedAuthingOptions } from '../../lib/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import {
   completeEmulatorLogin,
@@ -14,6 +14,8 @@ import { authingEnvOf } from '../support/authing-env.js';
 
 const ADMIN = { email: 'ada@example.com', password: 'Adm1n-pass!', name: 'Ada Admin' };
 const USER = { email: 'bob@example.com', password: 'B0b-pass!', name: 'Bob User' };
+/** What GET /api/me answers, over a bearer token and a session alike. */
+const ME_FIELDS = ['claims', 'email', 'name', 'roles', 'sub', 'via'];
 
 let emulator: AuthingEmulator;
 let sample: SampleApp;
@@ -80,7 +82,7 @@ describe('sample app on the emulator', () => {
   test('the module was configured through forRootAsync and @nestjs/config', () => {
     const config = sample.app.get(ConfigService);
     expect(config.get('authing.appId')).toBe(emulator.app.appId);
-    expect(sample.app.get<ResolvedAuthingOptions>(AUTHING_OPTIONS)).toMatchObject({
+    expect(sample.app.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS)).toMatchObject({
       appId: emulator.app.appId,
       redirectUri: `${sample.url}/callback`,
       roles: { source: 'management' },
@@ -97,7 +99,7 @@ describe('sample app on the emulator', () => {
     expect(params.get('response_type')).toBe('code');
     expect(params.get('scope')).toBe('openid profile email');
     expect(params.get('state')).toMatch(/^[\w-]{20,}$/);
-    expect(params.get('nonce')).toMatch(/^[\w+/]{20}$/);
+    expect(params.get('nonce')).toMatch(/^[\w-]{24}$/);
     expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(params.get('code_challenge_method')).toBe('S256');
     const cookie = (response.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('authing.sid='));
@@ -131,9 +133,8 @@ describe('sample app on the emulator', () => {
     const me = await client.request(`${sample.url}/api/me`);
     expect(me.status).toBe(200);
     const body = (await me.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ email: ADMIN.email, name: ADMIN.name, via: 'session' });
-    // The same fields as over a bearer token (below).
-    expect(Object.keys(body).sort()).toEqual(['email', 'name', 'roles', 'sub', 'via']);
+    expect(body).toMatchObject({ email: ADMIN.email, name: ADMIN.name, roles: ['admin'], via: 'session' });
+    expect(Object.keys(body).sort()).toEqual(ME_FIELDS);
   });
 
   test('the callback rotates the session id (no session fixation)', async () => {
@@ -168,10 +169,17 @@ describe('sample app on the emulator', () => {
       .get('/api/me')
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    expect(ok.body.via).toBe('bearer');
-    // Access tokens carry no profile claims: the same fields as a session's, null.
-    expect(ok.body).toEqual({ sub: ok.body.sub, email: null, name: null, roles: null, via: 'bearer' });
-    expect(ok.body.sub).toBe(emulator.findUser(USER.email)!.userId);
+    // The same fields as over a session: the access token carries no email or name (null, not
+    // missing); the roles are the ones @Roles() sees, from Authing.
+    expect(ok.body).toMatchObject({
+      sub: emulator.findUser(USER.email)!.userId,
+      email: null,
+      name: null,
+      roles: ['reader'],
+      via: 'bearer',
+    });
+    expect(Object.keys(ok.body).sort()).toEqual(ME_FIELDS);
+    expect(ok.body.claims).toMatchObject({ sub: ok.body.sub, aud: emulator.app.appId });
 
     const none = await request(sample.app.getHttpServer()).get('/api/me').expect(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="authing"');
@@ -249,6 +257,7 @@ describe('sample app on the emulator', () => {
     const endSession = new URL(logout.headers.get('location')!);
     expect(`${endSession.origin}${endSession.pathname}`).toBe(`${emulator.appHost}/oidc/session/end`);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${sample.url}/`);
+    expect(endSession.searchParams.get('state')).toBe('logged-out');
     expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey/);
     // The old cookie no longer logs anyone in.
     expect((await client.request(`${sample.url}/api/me`)).status).toBe(401);
@@ -266,7 +275,10 @@ describe('sample app on the emulator', () => {
       });
       location = done.headers.get('location') ?? undefined;
     }
-    expect(location).toBe(`${sample.url}/`);
+    // Back on the sample's home page, which says the logout happened.
+    expect(location).toBe(`${sample.url}/?state=logged-out`);
+    const home = await client.request(location!);
+    expect(await home.text()).toContain('id="logged-out"');
   });
 
   test('with AUTHING_* variables the sample uses that application instead of its own emulator', async () => {

@@ -1,5 +1,6 @@
 /** The sessionLifetime and cluster options: defaults, and bad values refused naming the option. */
-import { AuthingConfigurationError, resolveAuthingOptions } from '../../lib/index.js';
+import { AuthingConfigurationError } from '../../lib/index.js';
+import { resolveAuthingOptions } from '../../lib/nest/options/validate-options.js';
 
 const base = { appId: 'app', appHost: 'https://example.authing.cn' };
 

@@ -366,6 +366,8 @@ describe('ManagementClient', () => {
       expect(ids).toHaveLength(10);
       expect(caught).toBeInstanceOf(AuthingApiError);
       expect(caught).toMatchObject({ statusCode: 403, apiCode: 1002, requestId: 'req-p' });
+      expect(caught).toMatchObject({ code: 'api', reason: 'listUsers' });
+      expect(caught).toBeInstanceOf(AuthingError);
       expect((caught as Error).message).toContain('listUsers');
       expect(pages(server.take())).toEqual([1, 2]);
     });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { AuthenticationClient, AuthingTokenError, type TokenCheck } from '../../lib/sdk/index.js';
+import { tokenHash } from '../../lib/sdk/internal.js';
 import { VerifiedTokenCache } from '../../lib/sdk/tokens/verified-cache.js';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
@@ -103,6 +105,9 @@ describe('token verification', () => {
     );
     expect(error).toBeInstanceOf(AuthingTokenError);
     expect((error as AuthingTokenError).check).toBe(check);
+    // One error model: the family in `code`, the failed check in `reason`, the words in `detail`.
+    expect(error).toMatchObject({ code: 'token', reason: check });
+    expect((error as Error).message).toBe(`Token rejected (${check}): ${(error as AuthingTokenError).detail}`);
     return error as AuthingTokenError;
   }
 
@@ -308,8 +313,10 @@ describe('VerifiedTokenCache', () => {
     const cache = new VerifiedTokenCache<string>(10, () => 5_000);
     cache.set('k', 'v', 4_000, 1);
     expect(cache.size).toBe(0);
-    const key = VerifiedTokenCache.keyOf('header.payload.signature');
+    const key = tokenHash('header.payload.signature');
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(key).not.toContain('payload');
+    // The same key the Nest layer's caches use, whether or not crypto.hash is available.
+    expect(key).toBe(createHash('sha256').update('header.payload.signature').digest('base64url'));
   });
 });

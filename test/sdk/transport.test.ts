@@ -114,6 +114,7 @@ describe('ManagementClient transport', () => {
       expect(error).toBeInstanceOf(AuthingTimeoutError);
       expect(error).toBeInstanceOf(AuthingNetworkError);
       expect(error).toMatchObject({ timeoutMs: 300, method: 'GET', url: `${url}/api/v3/get-user` });
+      expect(error).toMatchObject({ code: 'network', reason: 'timeout' });
       expect((error as Error).message).toContain('300 ms');
       expect(elapsed).toBeGreaterThanOrEqual(280);
       expect(elapsed).toBeLessThan(3000);
@@ -272,6 +273,7 @@ describe('ManagementClient transport', () => {
       const error = await failure(c.getUser({ userId: 'u' }));
       expect(error).toBeInstanceOf(AuthingNetworkError);
       expect((error as Error).message).toContain('ECONNREFUSED');
+      expect(error).toMatchObject({ code: 'network', reason: 'ECONNREFUSED' });
       expect((error as AuthingNetworkError).url).toBe(`http://127.0.0.1:${port}/api/v3/get-user`);
     });
 
@@ -303,12 +305,26 @@ describe('ManagementClient transport', () => {
 
   describe('answers that are not an Authing envelope', () => {
     it.each([
-      ['HTML 200', 200, 'text/html; charset=utf-8', '<!doctype html><p>login</p>', 'not JSON'],
-      ['HTML 500', 500, 'text/html', '<h1>Internal Server Error</h1>', 'not JSON'],
-      ['empty 200', 200, '', '', 'not JSON'],
-      ['JSON that is not an envelope', 200, 'application/json', '[1,2,3]', 'not an Authing response envelope'],
-      ['JSON error page', 404, 'application/json', '{"error":"not found"}', 'not an Authing response envelope'],
-    ])('%s → AuthingHttpError naming the status and content type', async (_label, status, type, body, reason) => {
+      ['HTML 200', 200, 'text/html; charset=utf-8', '<!doctype html><p>login</p>', 'not JSON', 'not_json'],
+      ['HTML 500', 500, 'text/html', '<h1>Internal Server Error</h1>', 'not JSON', 'not_json'],
+      ['empty 200', 200, '', '', 'not JSON', 'not_json'],
+      [
+        'JSON that is not an envelope',
+        200,
+        'application/json',
+        '[1,2,3]',
+        'not an Authing response envelope',
+        'not_envelope',
+      ],
+      [
+        'JSON error page',
+        404,
+        'application/json',
+        '{"error":"not found"}',
+        'not an Authing response envelope',
+        'not_envelope',
+      ],
+    ])('%s → AuthingHttpError naming the status and content type', async (_label, status, type, body, reason, code) => {
       server.respond = (): Answer => ({ status, body, headers: type ? { 'content-type': type } : {} });
       const error = await failure(client({ retry: false }).createUser({ email: 'a@b.c', password: BODY_SECRET }));
       expect(error).toBeInstanceOf(AuthingHttpError);
@@ -317,6 +333,8 @@ describe('ManagementClient transport', () => {
         contentType: type,
         method: 'POST',
         url: `${server.url}/api/v3/create-user`,
+        code: 'http',
+        reason: code,
       });
       const message = (error as Error).message;
       expect(message).toContain(`HTTP ${status}`);
@@ -408,6 +426,7 @@ describe('ManagementClient transport', () => {
       expect(error).toBeInstanceOf(AuthingArgumentError);
       expect((error as AuthingArgumentError).argument).toBe(argument);
       expect((error as Error).message).toContain(`"${argument}"`);
+      expect(error).toMatchObject({ code: 'invalid_argument', reason: argument });
     });
 
     it('no options at all → AuthingArgumentError', async () => {

@@ -16,9 +16,9 @@ import {
   authingSessionOptions,
   checkReturnTo,
   ManagementClient,
-  resolveAuthingOptions,
   type AuthingModuleOptions,
 } from '../../lib/index.js';
+import { resolveAuthingOptions } from '../../lib/nest/options/validate-options.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';

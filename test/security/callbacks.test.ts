@@ -6,7 +6,7 @@
  * (AuthingLoginGuard: 401 and never a session). The identity server is the emulator, behind a proxy
  * that forges what the provider answers.
  */
-import { AuthenticationClient, AuthingCallbackError, type TokenCheck } from '../../lib/sdk/index.js';
+import { AuthenticationClient, AuthingCallbackError, AuthingError, type TokenCheck } from '../../lib/sdk/index.js';
 import { completeEmulatorLogin, CookieClient } from '../support/cookie-client.js';
 import { startProbeApp, type RunningApp } from './support/apps.js';
 import { FaultProxy } from './support/fault-proxy.js';
@@ -120,8 +120,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /**
  * id_tokens the token endpoint answers instead of the genuine one (built from its claims). `nest`
- * is the error code the login route answers: passport-openidconnect refuses iss, aud, exp and nonce
- * on its own, before the module's signature check.
+ * is the error code the login route answers: `id_token_<check>`, since the SDK makes every check.
  */
 const ID_TOKEN_FORGERIES: {
   name: string;
@@ -150,38 +149,38 @@ const ID_TOKEN_FORGERIES: {
   {
     name: 'another issuer',
     check: 'issuer',
-    nest: 'login_failed',
+    nest: 'id_token_issuer',
     forge: (c) => forge.signed({ ...c, iss: 'https://evil.example/oidc' }),
   },
   {
     name: 'another audience',
     check: 'audience',
-    nest: 'login_failed',
+    nest: 'id_token_audience',
     forge: (c) => forge.signed({ ...c, aud: 'another-client' }),
   },
   {
     // OpenID Connect Core 3.1.3.7 (issue #10.4): several audiences, and another client as the authorized party.
     name: 'several audiences, azp naming the other one',
     check: 'azp',
-    nest: 'login_failed',
+    nest: 'id_token_azp',
     forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: 'another-client' }),
   },
   {
     name: 'several audiences and no azp',
     check: 'azp',
-    nest: 'login_failed',
+    nest: 'id_token_azp',
     forge: (c) => forge.signed({ ...c, aud: [c.aud, 'another-client'], azp: undefined }),
   },
   {
     name: 'our audience alone, but azp naming another client',
     check: 'azp',
-    nest: 'login_failed',
+    nest: 'id_token_azp',
     forge: (c) => forge.signed({ ...c, azp: 'another-client' }),
   },
   {
     name: 'expired',
     check: 'expired',
-    nest: 'login_failed',
+    nest: 'id_token_expired',
     forge: (c) => forge.signed({ ...c, iat: now() - 7200, exp: now() - 3600 }),
   },
   {
@@ -199,10 +198,10 @@ const ID_TOKEN_FORGERIES: {
   {
     name: 'the nonce of another login',
     check: 'nonce',
-    nest: 'login_failed',
+    nest: 'id_token_nonce',
     forge: (c) => forge.signed({ ...c, nonce: 'nonce-of-another-login' }),
   },
-  { name: 'no nonce', check: 'nonce', nest: 'login_failed', forge: (c) => forge.signed({ ...c, nonce: undefined }) },
+  { name: 'no nonce', check: 'nonce', nest: 'id_token_nonce', forge: (c) => forge.signed({ ...c, nonce: undefined }) },
 ];
 
 /** Makes the token endpoint answer a forged id_token built from the genuine one. */
@@ -241,6 +240,8 @@ describe('SDK: handleRedirectCallback refuses with a typed reason', () => {
     proxy.resetCounts();
     const error = await refusal(sdk.handleRedirectCallback(withParam(callback, 'state', 'forged'), login as never));
     expect(error.reason).toBe('state');
+    expect(error.code).toBe('callback');
+    expect(error).toBeInstanceOf(AuthingError);
     const missing = await refusal(sdk.handleRedirectCallback(withParam(callback, 'state', undefined), login as never));
     expect(missing.reason).toBe('state');
     expect(proxy.countFor(TOKEN_PATH)).toBe(0);
@@ -476,7 +477,7 @@ describe('Nest login route (AuthingLoginGuard): 401 and no session', () => {
     const callback = await atProvider(authorize, ALICE, isProbe(probe), browser);
     const answer = await callbackStatus(browser, callback);
     expect(answer.status).toBe(401);
-    expect(answer.error).toBe('login_failed');
+    expect(answer.error).toBe('id_token_nonce');
     await expectNoSession(browser);
   });
 
@@ -489,7 +490,7 @@ describe('Nest login route (AuthingLoginGuard): 401 and no session', () => {
       browser,
     );
     userInfoOfSomeoneElse();
-    expect(await callbackStatus(browser, callback)).toEqual({ status: 401, error: 'id_token_claims' });
+    expect(await callbackStatus(browser, callback)).toEqual({ status: 401, error: 'userinfo' });
     await expectNoSession(browser, probeWithUserInfo);
   });
 

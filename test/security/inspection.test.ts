@@ -1,6 +1,6 @@
 /**
  * Issue #10.7d: `util.inspect(x, { showHidden: true })` shows non-enumerable properties, so hiding a
- * secret that way hides nothing. The resolved module options (AUTHING_OPTIONS), AuthingClients and
+ * secret that way hides nothing. The resolved module options (AUTHING_RESOLVED_OPTIONS), AuthingClients and
  * AuthingUser keep the app secret, the access key secret and the user's tokens in private fields:
  * no rendering (inspect with showHidden, getters and unlimited depth, JSON) contains them, while
  * the getters still hand them to the code that needs them.
@@ -8,14 +8,14 @@
 import { inspect } from 'node:util';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
-  AUTHING_OPTIONS,
-  AuthingAuthenticator,
+  AUTHING_RESOLVED_OPTIONS,
   AuthingClients,
   AuthingModule,
   createAuthingUser,
   type AuthingUser,
   type ResolvedAuthingOptions,
 } from '../../lib/index.js';
+import { AuthingAuthenticator } from '../../lib/nest/authentication/authing-authenticator.service.js';
 import { ForgingEmulator } from './support/forge.js';
 import { SecurityHarness } from './support/harness.js';
 
@@ -65,7 +65,7 @@ function renderings(value: unknown): string {
 }
 
 test('the resolved options: no app secret or access key secret, yet the clients are built from them', () => {
-  const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_OPTIONS);
+  const options = moduleRef.get<ResolvedAuthingOptions>(AUTHING_RESOLVED_OPTIONS);
   expect(harness.secretsIn(renderings(options))).toEqual([]);
   expect(renderings(options)).toContain(source.emulator.app.appId); // the renderings do show the options
   expect(options.client.appSecret).toBe(source.emulator.app.appSecret);

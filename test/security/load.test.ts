@@ -248,7 +248,9 @@ test(`${LOGINS} hosted logins and ${BEARER_REQUESTS} bearer requests: no failure
   expect(afterMb).toBeLessThanOrEqual(baselineMb + HEAP_TOLERANCE_MB);
   expect(harness.leaks()).toEqual([]);
   expect(harness.unhandled).toEqual([]);
-}, 150_000);
+  // A guard against a hang, not a speed target (those live in bench/): on 2 cores this suite shares
+  // the machine with the consumer-app installs and the browser tests of the other jest worker.
+}, 600_000);
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;

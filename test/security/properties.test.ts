@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { AuthenticationClient, AuthingTokenError, checkReturnTo } from '../../lib/index.js';
-import { defaultExtractToken } from '../../lib/nest/context/request-context.js';
+import { defaultExtractToken } from '../../lib/nest/request/request-context.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';

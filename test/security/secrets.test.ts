@@ -21,9 +21,9 @@ import {
   AuthingTimeoutError,
   AuthingTokenError,
   ManagementClient,
-  resolveAuthingOptions,
   type AuthingModuleOptions,
 } from '../../lib/index.js';
+import { resolveAuthingOptions } from '../../lib/nest/options/validate-options.js';
 import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import {
   completeEmulatorLogin,

@@ -1,9 +1,9 @@
 import { BadRequestException, Inject, Injectable, Logger, NotImplementedException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuthingTokenError, type AuthenticationClient } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import type { AuthingRequest } from '../context/request-context.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { AuthingRequest } from '../request/request-context.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { sidIndexKey, subIndexKey } from '../cluster/login-index.js';
 import { destroyStored, sharedSessionOf } from '../cluster/shared-session.js';
 import { isStoreError, SessionStoreError } from '../session/session-upkeep.js';
@@ -32,7 +32,7 @@ export class AuthingBackchannelLogout {
   readonly #logger = new Logger('AuthingBackchannelLogout');
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingSessionRecord } from '../session/authing-session.js';
 import type { AuthingSessionCluster } from './session-cluster.js';
 import { sharedSessionOf } from './shared-session.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest } from '../request/request-context.js';
 
 /** The express-session / @fastify/session store methods the module uses (callback style). */
 export interface SessionStoreLike {

@@ -1,4 +1,4 @@
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest } from '../request/request-context.js';
 
 /** Methods a browser may send cross-site with cookies (form posts, fetch without preflight). */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

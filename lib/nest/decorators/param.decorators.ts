@@ -1,11 +1,9 @@
 import { createParamDecorator, Inject, Injectable, type ExecutionContext, type PipeTransform } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
-import type { AuthingUser } from '../auth/authing-user.js';
-import { requestFromContext, userFromContext, type AuthingRequest } from '../context/request-context.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { requestFromContext, userFromContext, type AuthingRequest } from '../request/request-context.js';
+import { returnToOf } from '../request/request-state.js';
 import { AuthingClients } from '../providers/authing-clients.service.js';
-
-/** Symbol under which AuthingLoginGuard leaves the checked `returnTo` of a completed login. */
-export const RETURN_TO = Symbol.for('nestjs-authing:return-to');
 
 /**
  * The authenticated {@link AuthingUser} (undefined on `@OptionalAuth()` routes without a login), or
@@ -26,8 +24,8 @@ export const AccessToken: () => ParameterDecorator = createParamDecorator(
 /** Where the login callback should send the browser: the checked `?returnTo=` of `/login`, or `defaultReturnTo`. */
 export const AuthingReturnTo: () => ParameterDecorator = createParamDecorator(
   (_data: unknown, context: ExecutionContext) => {
-    const request = requestFromContext(context) as (AuthingRequest & { [RETURN_TO]?: string }) | undefined;
-    return request?.[RETURN_TO];
+    const request = requestFromContext(context);
+    return request && returnToOf(request);
   },
 );
 

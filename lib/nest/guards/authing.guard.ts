@@ -1,171 +1,6 @@
-import { Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
-import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
-import { AuthingRolesService } from '../auth/authing-roles.service.js';
-import type { AuthingUser } from '../auth/authing-user.js';
-import { OPTIONAL_AUTH_KEY, PERMISSIONS_KEY, PUBLIC_KEY, ROLES_KEY } from '../constants.js';
-import { attachUser, attachedUser, resolveTransport, type AuthingTransport } from '../context/request-context.js';
-import {
-  crossSiteRefused,
-  forbidden,
-  loadWsException,
-  unauthorized,
-  unavailable,
-  unsupportedContext,
-} from './guard-errors.js';
-
-type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
-
-/**
- * Shared by {@link AuthingGuard} and {@link AuthingRolesGuard}: authentication (memoised per request)
- * and the `@Roles()` / `@Permissions()` check.
- */
-@Injectable()
-export class AuthingAccessPolicy {
-  readonly #logger = new Logger('AuthingGuard');
-  readonly #metaCache = new WeakMap<object, WeakMap<object, Record<string, unknown>>>();
-
-  constructor(
-    @Inject(Reflector) private readonly reflector: Reflector,
-    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
-    @Inject(AuthingRolesService) private readonly roles: AuthingRolesService,
-  ) {}
-
-  isPublic(context: ExecutionContext): boolean {
-    return this.#meta<boolean>(PUBLIC_KEY, context) === true;
-  }
-
-  /** The transport of a context; unknown ones (RPC...) throw: they are refused, never let through. */
-  transportOf(context: ExecutionContext): KnownTransport | Promise<KnownTransport> {
-    const transport = resolveTransport(context);
-    if (transport.kind === 'unknown') throw unsupportedContext(transport.type);
-    // Only a WebSocket context needs the (lazily imported) WsException; HTTP stays synchronous.
-    if (transport.kind === 'ws') return loadWsException().then(() => transport);
-    return transport;
-  }
-
-  /**
-   * The synchronous warm path of {@link AuthingGuard}: true when the request carries an already
-   * verified bearer token and the route has no role or permission requirement (the user is attached).
-   */
-  authenticateCached(transport: KnownTransport, context: ExecutionContext): boolean {
-    if (transport.kind === 'ws' || this.hasRequirements(context)) return false;
-    const user = this.authenticator.authenticateCached(transport.request);
-    if (!user) return false;
-    attachUser(transport.carrier, user);
-    return true;
-  }
-
-  /**
-   * Authenticates the request and attaches the user. Throws 401 / 503 in the caller's transport,
-   * unless `optional`: then the request goes on anonymously (user `null`).
-   */
-  async authenticate(transport: KnownTransport, optional: boolean): Promise<AuthingUser | null> {
-    // A WebSocket client lives across messages: its token is checked again for every message.
-    const perMessage = transport.kind === 'ws';
-    const already = perMessage ? undefined : attachedUser(transport.carrier);
-    if (already) return already;
-    const result = await this.authenticator.authenticate(transport.request, { memoise: !perMessage });
-    if (result.status === 'authenticated') {
-      // The session cookie travels with any request the browser makes, whoever made the page that
-      // caused it: an unsafe one must come from this application's origin (CSRF).
-      if (result.user.via === 'session' && !perMessage) {
-        const refusal = this.authenticator.crossSiteRefusal(transport.request);
-        if (refusal) throw crossSiteRefused(transport, refusal);
-      }
-      attachUser(transport.carrier, result.user);
-      return result.user;
-    }
-    if (optional) {
-      if (result.status === 'unavailable')
-        this.#logger.warn('Optional authentication skipped: identity server unreachable');
-      attachUser(transport.carrier, null);
-      return null;
-    }
-    if (result.status === 'unavailable') throw unavailable(transport, result.description);
-    throw unauthorized(transport, result.status === 'invalid' ? result : undefined);
-  }
-
-  /** Checks `@Roles()` (any of) and `@Permissions()` (all of); throws 403, or 503 if Authing is unreachable. */
-  authorize(context: ExecutionContext, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
-    const requiredRoles = this.#meta<string[]>(ROLES_KEY, context);
-    const requiredPermissions = this.#meta<string[]>(PERMISSIONS_KEY, context);
-    // Most routes have no requirement: answer synchronously rather than through another promise.
-    if (!requiredRoles?.length && !requiredPermissions?.length) return;
-    return this.#authorize(transport, user, requiredRoles, requiredPermissions);
-  }
-
-  async #authorize(
-    transport: KnownTransport,
-    user: AuthingUser | null,
-    requiredRoles: string[] | undefined,
-    requiredPermissions: string[] | undefined,
-  ): Promise<void> {
-    if (!user) throw unauthorized(transport);
-    try {
-      if (requiredRoles?.length) {
-        const roles = await this.roles.rolesOf(user);
-        if (!requiredRoles.some((role) => roles.includes(role))) {
-          throw forbidden(transport, `Requires one of the roles: ${requiredRoles.join(', ')}`);
-        }
-      }
-      if (requiredPermissions?.length) {
-        const permissions = await this.roles.permissionsOf(user);
-        const missing = requiredPermissions.filter((p) => !permissions.includes(p));
-        if (missing.length > 0) throw forbidden(transport, `Missing permissions: ${missing.join(', ')}`);
-      }
-    } catch (error) {
-      // Unreachable, or answering something that is not Authing (5xx, 429, an HTML page): 503, not 500.
-      if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) {
-        this.#logger.warn(`Role lookup failed: ${error.message}`);
-        throw unavailable(transport, 'the identity server could not be reached');
-      }
-      throw error;
-    }
-  }
-
-  /** Whether the route has `@Roles()` or `@Permissions()`. */
-  hasRequirements(context: ExecutionContext): boolean {
-    return Boolean(
-      this.#meta<string[]>(ROLES_KEY, context)?.length || this.#meta<string[]>(PERMISSIONS_KEY, context)?.length,
-    );
-  }
-
-  isOptional(context: ExecutionContext): boolean {
-    return this.#meta<boolean>(OPTIONAL_AUTH_KEY, context) === true;
-  }
-
-  #meta<T>(key: string, context: ExecutionContext): T | undefined {
-    return this.#routeMeta(context)[key] as T | undefined;
-  }
-
-  /**
-   * The route's access metadata, read once per handler and class: decorators are applied at class
-   * definition, so it never changes, and four reflection lookups per request are measurable.
-   */
-  #routeMeta(context: ExecutionContext): Record<string, unknown> {
-    const handler = context.getHandler() as object | undefined;
-    const type = context.getClass() as object | undefined;
-    if (typeof handler !== 'function' || typeof type !== 'function') return this.#readMeta(handler, type);
-    let byClass = this.#metaCache.get(handler);
-    if (!byClass) this.#metaCache.set(handler, (byClass = new WeakMap()));
-    let meta = byClass.get(type);
-    if (!meta) byClass.set(type, (meta = this.#readMeta(handler, type)));
-    return meta;
-  }
-
-  #readMeta(handler: object | undefined, type: object | undefined): Record<string, unknown> {
-    const targets = [handler, type].filter((t): t is object => t !== undefined) as Parameters<
-      Reflector['getAllAndOverride']
-    >[1];
-    const meta: Record<string, unknown> = {};
-    for (const key of [PUBLIC_KEY, OPTIONAL_AUTH_KEY, ROLES_KEY, PERMISSIONS_KEY]) {
-      meta[key] = this.reflector.getAllAndOverride<unknown>(key, targets);
-    }
-    return meta;
-  }
-}
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { httpRequestOf } from '../request/request-context.js';
+import { AuthingAccessPolicy, type RouteAccess } from './access-policy.js';
 
 /**
  * Lets a request through with a valid bearer access token or a logged-in session; otherwise 401 with
@@ -180,37 +15,22 @@ export class AuthingGuard implements CanActivate {
   constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.policy.isPublic(context)) return true;
+    const route = this.policy.routeOf(context);
+    if (route.isPublic) return true;
     // Warm path: an HTTP/GraphQL request with a bearer token already verified, on a route without
-    // role requirements, answered synchronously. Everything else (first sight, sessions, roles,
-    // WebSocket, refusals) takes the full path, whose failures are rejections.
-    const transport = resolveTransport(context);
-    if (transport.kind !== 'unknown' && this.policy.authenticateCached(transport, context)) return true;
-    return this.#check(context);
+    // role requirements, answered synchronously and without allocating. Everything else (first
+    // sight, sessions, roles, WebSocket, refusals) takes the full path, whose failures are rejections.
+    if (!route.hasRequirements) {
+      const request = httpRequestOf(context);
+      if (request && this.policy.authenticateCached(request)) return true;
+    }
+    return this.#check(context, route);
   }
 
-  async #check(context: ExecutionContext): Promise<boolean> {
+  async #check(context: ExecutionContext, route: RouteAccess): Promise<boolean> {
     const transport = await this.policy.transportOf(context);
-    const user = await this.policy.authenticate(transport, this.policy.isOptional(context));
-    await this.policy.authorize(context, transport, user);
-    return true;
-  }
-}
-
-/**
- * Checks `@Roles()` / `@Permissions()` (403); routes without them pass. Reuses the user AuthingGuard
- * attached, or authenticates the request itself (memoised, so combining both guards verifies the token
- * once). AuthingGuard already performs the same check: this guard is for routes that do not use it.
- */
-@Injectable()
-export class AuthingRolesGuard implements CanActivate {
-  constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.policy.isPublic(context) || !this.policy.hasRequirements(context)) return true;
-    const transport = await this.policy.transportOf(context);
-    const user = await this.policy.authenticate(transport, this.policy.isOptional(context));
-    await this.policy.authorize(context, transport, user);
+    const user = await this.policy.authenticate(transport, route.optional);
+    await this.policy.authorize(route, transport, user);
     return true;
   }
 }

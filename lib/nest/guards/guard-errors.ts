@@ -1,5 +1,5 @@
 import { ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import type { AuthingTransport, ResponseLike } from '../context/request-context.js';
+import type { AuthingTransport, ResponseLike } from '../request/request-context.js';
 
 type WsExceptionClass = new (error: string | object) => Error;
 

@@ -1,11 +1,12 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
-import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import { attachUser, type AuthingRequest } from '../context/request-context.js';
+import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { AuthingRequest } from '../request/request-context.js';
+import { attachUser } from '../request/request-state.js';
 import { isUnsafeMethod } from '../csrf/request-origin.js';
 import { setRefusalHeaders } from '../guards/guard-errors.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { destroyLogin, sessionOf } from '../session/authing-session.js';
 import { logoutConfirmationPage } from './logout-confirmation.js';
 
@@ -43,7 +44,7 @@ export interface RedirectingResponse {
 @Injectable()
 export class AuthingLogout {
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
     @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
   ) {}

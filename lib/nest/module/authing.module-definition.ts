@@ -9,7 +9,7 @@ import type { AuthingModuleExtras, AuthingModuleOptions } from '../options/authi
  */
 export const {
   ConfigurableModuleClass: AuthingConfigurableModule,
-  MODULE_OPTIONS_TOKEN: AUTHING_MODULE_OPTIONS,
+  MODULE_OPTIONS_TOKEN: AUTHING_RAW_OPTIONS,
   OPTIONS_TYPE: AUTHING_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: AUTHING_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<AuthingModuleOptions>({ moduleName: 'Authing' })

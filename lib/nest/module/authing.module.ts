@@ -1,17 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AuthenticationClient, ManagementClient } from '../../sdk/index.js';
-import { AuthingAuthenticator } from '../auth/authing-authenticator.service.js';
-import { AuthingRolesService } from '../auth/authing-roles.service.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
+import { AuthingRolesService } from '../roles/authing-roles.service.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { AuthingClientPipe } from '../decorators/param.decorators.js';
-import { AuthingLoginGuard } from '../guards/authing-login.guard.js';
-import { AuthingAccessPolicy, AuthingGuard, AuthingRolesGuard } from '../guards/authing.guard.js';
+import { AuthingLoginGuard } from '../login/authing-login.guard.js';
+import { AuthingAccessPolicy } from '../guards/access-policy.js';
+import { AuthingGuard } from '../guards/authing.guard.js';
+import { AuthingRolesGuard } from '../guards/authing-roles.guard.js';
 import { AuthingLogout } from '../logout/authing-logout.service.js';
 import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-logout.service.js';
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
-import { AUTHING_MODULE_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
+import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
 const SERVICES = [
@@ -45,7 +47,7 @@ const SERVICES = [
  * })
  */
 @Module({
-  providers: [...clientProviders(AUTHING_MODULE_OPTIONS), ...SERVICES],
-  exports: [AUTHING_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
+  providers: [...clientProviders(AUTHING_RAW_OPTIONS), ...SERVICES],
+  exports: [AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
 })
 export class AuthingModule extends AuthingConfigurableModule {}

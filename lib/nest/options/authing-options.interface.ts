@@ -1,7 +1,7 @@
+import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
-import type { AuthenticationClientOptions } from '../../sdk/index.js';
-import type { AuthingRequest } from '../context/request-context.js';
+import type { AuthingRequest } from '../request/request-context.js';
 
 /** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
 export type AuthingRolesSource = 'token' | 'management';
@@ -11,34 +11,17 @@ export type AuthingTokenValidation = 'local' | 'introspection';
 
 /**
  * Options of `AuthingModule.forRoot()` / the object `forRootAsync()`'s factory returns. Everything but
- * `appId` and `appHost` is optional. The SDK options (`timeout`, `serverJWKS`, `clockTolerance`, ...)
- * are passed to the shared {@link AuthenticationClient}.
+ * `appId` and `appHost` is optional. The SDK's own options (`appSecret`, `redirectUri`, `scope`,
+ * `timeout`, `serverJWKS`, `clockTolerance`, ...) are the {@link AuthenticationClientOptions} of the
+ * shared client; `accessKeyId` / `accessKeySecret` / `host` / `tenantId` are the
+ * {@link ManagementClientOptions} (optional: without them, using the ManagementClient throws a clear
+ * error). Module defaults that differ from the SDK's: `scope` is `openid profile email`, plus
+ * `roles` when roles come from the token.
  */
-export interface AuthingModuleOptions extends Omit<AuthenticationClientOptions, 'accessToken' | 'protocol'> {
-  // ------------------------------------------------------------------ application (AuthenticationClient)
-  /** The application id (console: App ID). */
-  appId: string;
-  /** The application secret; needed for hosted login and introspection with `client_secret_*`. */
-  appSecret?: string;
-  /** The application's origin, e.g. `https://example.authing.cn`; the OIDC issuer is `<appHost>/oidc`. */
-  appHost: string;
-  /** Hosted-login callback URL, registered in the console; needed for `AuthingLoginGuard`. */
-  redirectUri?: string;
-  /** Where Authing sends the browser after logout (registered in the console). */
-  logoutRedirectUri?: string;
-  /** Scope asked at login. Default `openid profile email`, plus `roles` when roles come from the token. */
-  scope?: string;
-
-  // ------------------------------------------------------------------ administrator (ManagementClient)
-  /** User pool id or Access Key id. Optional: without it, using `ManagementClient` throws a clear error. */
-  accessKeyId?: string;
-  /** The matching Access Key Secret. */
-  accessKeySecret?: string;
-  /** Management API origin; default `https://api.authing.cn`. */
-  host?: string;
-  /** Tenant the ManagementClient acts in. */
-  tenantId?: string;
-
+export interface AuthingModuleOptions
+  extends
+    Omit<AuthenticationClientOptions, 'accessToken' | 'protocol'>,
+    Partial<Pick<ManagementClientOptions, 'accessKeyId' | 'accessKeySecret' | 'host' | 'tenantId'>> {
   // ------------------------------------------------------------------ AuthingGuard
   /**
    * `local` (default): bearer tokens are verified locally against the cached JWKS, no network per

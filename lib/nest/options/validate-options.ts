@@ -1,76 +1,20 @@
-import { AuthingArgumentError, type AuthenticationClientOptions } from '../../sdk/index.js';
-import type { AuthingRequest } from '../context/request-context.js';
-import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
-import { resolveSessionLifetime, type AuthingSessionLifetime } from '../session/session-lifetime.js';
-import type { AuthingModuleOptions, AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
-
-/**
- * A module option is missing or invalid. Thrown at start-up, so a misconfigured app does not boot;
- * `option` names the offending option. The message never contains a secret's value.
- */
-export class AuthingConfigurationError extends Error {
-  constructor(
-    readonly option: string,
-    reason: string,
-  ) {
-    super(`AuthingModule option "${option}" ${reason}`);
-    this.name = 'AuthingConfigurationError';
-  }
-}
-
-/** The options after validation, with every default filled in. */
-export interface ResolvedAuthingOptions {
-  /** What the shared AuthenticationClient is built from. */
-  client: AuthingModuleOptions;
-  appId: string;
-  appHost: string;
-  redirectUri: string | undefined;
-  logoutRedirectUri: string | undefined;
-  scope: string;
-  management: { accessKeyId: string; accessKeySecret: string; host?: string; tenantId?: string } | undefined;
-  tokenValidation: AuthingTokenValidation;
-  introspectionCacheTtl: number;
-  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined; scopesAsPermissions: boolean };
-  extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
-  loadSigningKeysOnStart: boolean;
-  /** Cross-site request checks of session-authenticated unsafe requests (and of logout). */
-  csrf: { enabled: boolean; allowedOrigins: readonly string[] };
-  /** Allowed absolute origins for `returnTo`, normalised by `URL.origin`. */
-  allowedReturnTo: readonly string[];
-  defaultReturnTo: string;
-  loginFailureRedirect: string | undefined;
-  pkce: boolean;
-  fetchUserInfo: boolean;
-  sessionKey: string;
-  maxPendingLogins: number;
-  loginTimeout: number;
-  cluster: AuthingSessionCluster | undefined;
-  sessionLifetime: Required<AuthingSessionLifetime>;
-}
-
-/** The module options that are the shared AuthenticationClient's own. */
-export const SDK_KEYS = [
-  'appId',
-  'appSecret',
-  'appHost',
-  'redirectUri',
-  'logoutRedirectUri',
-  'scope',
-  'tokenEndPointAuthMethod',
-  'introspectionEndPointAuthMethod',
-  'revocationEndPointAuthMethod',
-  'serverJWKS',
-  'idTokenSigningAlg',
-  'accessTokenSigningAlg',
-  'clockTolerance',
-  'jwksRefetchInterval',
-  'jwksMaxAge',
-  'verifiedTokenCacheSize',
-  'timeout',
-  'rejectUnauthorized',
-  'lang',
-  'retry',
-] as const satisfies readonly (keyof AuthenticationClientOptions)[];
+import { AuthingArgumentError } from '../../sdk/index.js';
+import { isLocalPath } from '../login/return-to.js';
+import type { AuthingModuleOptions, AuthingTokenValidation } from './authing-options.interface.js';
+import {
+  absoluteUrl,
+  AuthingConfigurationError,
+  bool,
+  clusterOption,
+  nonNegative,
+  oneOf,
+  optionalString,
+  positiveInt,
+  requiredString,
+  safeOrigin,
+} from './option-checks.js';
+import { resolveSessionLifetime } from '../session/session-lifetime.js';
+import { resolvedOptions, SDK_KEYS, type ResolvedAuthingOptions } from './resolved-options.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   ...SDK_KEYS,
@@ -230,39 +174,16 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
       (option, reason) => new AuthingConfigurationError(option, reason),
     ),
   };
-  const resolved = Object.assign(new SecretOptions({ ...input, scope }, management), settings);
+  const resolved = resolvedOptions(pickDefined({ ...input, scope }, SDK_KEYS), management, settings);
   return { resolved, unknown };
 }
 
-/**
- * Holds the two option groups that carry secrets in private fields, readable through prototype
- * getters: neither `JSON.stringify` nor `util.inspect(options, { showHidden: true })` reaches them
- * (a non-enumerable property would still show with `showHidden`).
- */
-class SecretOptions {
-  readonly #client: AuthingModuleOptions;
-  readonly #management: ResolvedAuthingOptions['management'];
-
-  constructor(client: AuthingModuleOptions, management: ResolvedAuthingOptions['management']) {
-    this.#client = client;
-    this.#management = management;
-  }
-
-  get client(): AuthingModuleOptions {
-    return this.#client;
-  }
-
-  get management(): ResolvedAuthingOptions['management'] {
-    return this.#management;
-  }
-
-  /** `showHidden` lists prototype getters and `getters: true` would call them: render the settings only. */
-  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: InspectFn): string {
-    return `ResolvedAuthingOptions ${inspect({ ...this }, options)}`;
-  }
+/** The keys of `source` listed in `keys` whose value is defined: what the SDK receives, typed. */
+export function pickDefined<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked as Pick<T, K>;
 }
-
-type InspectFn = (value: unknown, options: object) => string;
 
 /** A list of origins (`scheme://host[:port]`), normalised by `URL.origin`. */
 function originList(value: unknown, option: string): string[] {
@@ -340,124 +261,13 @@ export function checkHostedLoginOptions(options: ResolvedAuthingOptions): string
   return options.redirectUri;
 }
 
-/** Rewrites an SDK argument error raised while building a client from the options. */
+/**
+ * An SDK argument error raised while building a client from the options, as the configuration error
+ * of the option it names (its `argument`); the SDK's error is kept as the `cause`.
+ */
 export function toConfigurationError(error: unknown): unknown {
   if (error instanceof AuthingArgumentError) {
-    const reason = error.message.replace(/^Invalid argument "[^"]*": /, '');
-    return new AuthingConfigurationError(error.argument, reason);
+    return new AuthingConfigurationError(error.argument, error.detail, { cause: error });
   }
   return error;
-}
-
-/** A path of this site: starts with one `/`, not `//` or `/\`, no control characters or backslashes. */
-export function isLocalPath(value: string): boolean {
-  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return false;
-
-  if (/[\u0000-\u001f\u007f\s]/.test(value)) return false;
-  try {
-    const base = 'http://return-to.invalid';
-    const url = new URL(value, base);
-    // A path whose dot segments collapse into `//host` would become protocol-relative once normalised.
-    return url.origin === base && !url.pathname.startsWith('//');
-  } catch {
-    return false;
-  }
-}
-
-function safeOrigin(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function requiredString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new AuthingConfigurationError(
-      option,
-      `is required and must be a non-empty string (got ${describe(value, option)})`,
-    );
-  }
-  return value;
-}
-
-function optionalString(value: unknown, option: string): void {
-  if (value !== undefined) requiredString(value, option);
-}
-
-function absoluteUrl(value: unknown, option: string, originOnly = false): string {
-  const text = requiredString(value, option);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new AuthingConfigurationError(option, `must be an absolute http(s) URL (got ${describe(value, option)})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AuthingConfigurationError(option, `must be an absolute http(s) URL (got ${describe(value, option)})`);
-  }
-  return originOnly ? text.replace(/\/+$/, '') : text;
-}
-
-function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new AuthingConfigurationError(
-      option,
-      `must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${describe(value, option)})`,
-    );
-  }
-  return value as T;
-}
-
-function clusterOption(value: unknown): AuthingSessionCluster | undefined {
-  if (value === undefined) return undefined;
-  const methods = ['acquireLock', 'releaseLock', 'claimOnce', 'addToIndex', 'takeIndex'] as const;
-  const cluster = value as Record<string, unknown> | null;
-  const missing = methods.filter((name) => typeof cluster?.[name] !== 'function');
-  if (typeof value !== 'object' || value === null || missing.length > 0) {
-    throw new AuthingConfigurationError(
-      'cluster',
-      `must be an AuthingSessionCluster, e.g. redisSessionCluster(redisClient) (missing: ${missing.join(', ')})`,
-    );
-  }
-  return value as AuthingSessionCluster;
-}
-
-function nonNegative(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new AuthingConfigurationError(option, `must be a number ≥ 0 (got ${describe(value, option)})`);
-  }
-  return value;
-}
-
-function positiveInt(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new AuthingConfigurationError(option, `must be an integer ≥ 1 (got ${describe(value, option)})`);
-  }
-  return value;
-}
-
-function bool(value: unknown, option: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new AuthingConfigurationError(option, `must be true or false (got ${describe(value, option)})`);
-  return value;
-}
-
-const SECRET_OPTIONS = new Set(['appSecret', 'accessKeyId', 'accessKeySecret']);
-
-/** Describes a bad value; secrets are never echoed, only their type and length. */
-function describe(value: unknown, option: string): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (typeof value === 'string') {
-    if (value === '') return 'an empty string';
-    if (SECRET_OPTIONS.has(option)) return `a string of ${value.length} characters`;
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  }
-  return `a ${typeof value}`;
 }

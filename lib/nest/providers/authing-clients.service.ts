@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import { attachedUser, defaultExtractToken, type AuthingRequest } from '../context/request-context.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
+import { attachedUser, RequestMemo } from '../request/request-state.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { readLogin } from '../session/authing-session.js';
 import { isManagementConfigured } from './unconfigured-management-client.js';
 
@@ -14,12 +15,12 @@ import { isManagementConfigured } from './unconfigured-management-client.js';
  */
 @Injectable()
 export class AuthingClients implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly #perRequest = Symbol('nestjs-authing:client');
+  readonly #perRequest = new RequestMemo<AuthenticationClient>('client');
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     /** The shared client without an end-user token: hosted login, token verification, sign-in. */
     @Inject(AUTHING_ROOT_CLIENT) readonly root: AuthenticationClient,
     @Inject(ManagementClient) private readonly managementClient: ManagementClient,
@@ -43,15 +44,7 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);
     if (!http) return this.root.withAccessToken(undefined);
-    // Memoised on the request under this instance's symbol: a WeakMap entry per request would be an
-    // ephemeron for the garbage collector to trace, a cost that showed under load.
-    const holder = http as unknown as Record<symbol, AuthenticationClient | undefined>;
-    let client = holder[this.#perRequest];
-    if (!client) {
-      client = this.root.withAccessToken(this.accessTokenOf(http));
-      holder[this.#perRequest] = client;
-    }
-    return client;
+    return this.#perRequest.of(http, () => this.root.withAccessToken(this.accessTokenOf(http)));
   }
 
   /** The access token a request carries: the authenticated user's, the bearer header's, or the session's. */

@@ -1,19 +1,20 @@
 import { Logger, Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { AuthenticationClient, ManagementClient, type AuthenticationClientOptions } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import type { AuthingRequest } from '../context/request-context.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingModuleOptions } from '../options/authing-options.interface.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import {
   AUTH_METHOD_OPTIONS,
-  SDK_KEYS,
+  pickDefined,
   resolveAuthingOptions,
   toConfigurationError,
-  type ResolvedAuthingOptions,
 } from '../options/validate-options.js';
 import { AuthingClients } from './authing-clients.service.js';
 import { unconfiguredManagementClient } from './unconfigured-management-client.js';
 
+/** The connection settings the ManagementClient shares with the AuthenticationClient. */
 const TRANSPORT_KEYS = ['timeout', 'rejectUnauthorized', 'lang', 'retry'] as const;
 
 /** Validates the raw options at start-up; a bad option stops the boot with a message naming it. */
@@ -27,15 +28,14 @@ export function createResolvedOptions(raw: AuthingModuleOptions): ResolvedAuthin
 
 /** The shared root AuthenticationClient: one connection pool, JWKS cache and verified-token cache. */
 export function createRootClient(options: ResolvedAuthingOptions): AuthenticationClient {
-  const sdkOptions: Record<string, unknown> = { protocol: 'oidc' };
-  for (const key of SDK_KEYS) if (options.client[key] !== undefined) sdkOptions[key] = options.client[key];
-  if (options.client.appSecret === undefined) {
+  const sdkOptions: AuthenticationClientOptions = { ...options.client, protocol: 'oidc' };
+  if (sdkOptions.appSecret === undefined) {
     // A bearer-only API has no secret. The endpoints that would need one are refused where the module
     // uses them (AuthingConfigurationError naming appSecret); called directly, this client is public.
     for (const key of AUTH_METHOD_OPTIONS) sdkOptions[key] ??= 'none';
   }
   try {
-    return new AuthenticationClient(sdkOptions as unknown as AuthenticationClientOptions);
+    return new AuthenticationClient(sdkOptions);
   } catch (error) {
     throw toConfigurationError(error);
   }
@@ -44,10 +44,8 @@ export function createRootClient(options: ResolvedAuthingOptions): Authenticatio
 /** The ManagementClient, or a stand-in that explains, at use, that no credentials were configured. */
 export function createManagementClient(options: ResolvedAuthingOptions): ManagementClient {
   if (!options.management) return unconfiguredManagementClient();
-  const transport: Record<string, unknown> = {};
-  for (const key of TRANSPORT_KEYS) if (options.client[key] !== undefined) transport[key] = options.client[key];
   try {
-    return new ManagementClient({ ...transport, ...options.management });
+    return new ManagementClient({ ...pickDefined(options.client, TRANSPORT_KEYS), ...options.management });
   } catch (error) {
     throw toConfigurationError(error);
   }
@@ -56,9 +54,9 @@ export function createManagementClient(options: ResolvedAuthingOptions): Managem
 /** Providers of the options and clients; `optionsToken` is the ConfigurableModuleBuilder's token. */
 export function clientProviders(optionsToken: string | symbol): Provider[] {
   return [
-    { provide: AUTHING_OPTIONS, useFactory: createResolvedOptions, inject: [optionsToken] },
-    { provide: AUTHING_ROOT_CLIENT, useFactory: createRootClient, inject: [AUTHING_OPTIONS] },
-    { provide: ManagementClient, useFactory: createManagementClient, inject: [AUTHING_OPTIONS] },
+    { provide: AUTHING_RESOLVED_OPTIONS, useFactory: createResolvedOptions, inject: [optionsToken] },
+    { provide: AUTHING_ROOT_CLIENT, useFactory: createRootClient, inject: [AUTHING_RESOLVED_OPTIONS] },
+    { provide: ManagementClient, useFactory: createManagementClient, inject: [AUTHING_RESOLVED_OPTIONS] },
     {
       // Request-scoped: whoever injects it becomes request-scoped too (scope bubbling). Where that
       // matters, use AuthingClients.forRequest(req) or the @AuthingClient() parameter decorator.

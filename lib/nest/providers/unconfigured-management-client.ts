@@ -1,13 +1,18 @@
-import { ManagementClient } from '../../sdk/index.js';
+import { AuthingError, ManagementClient } from '../../sdk/index.js';
 
-/** Thrown when the ManagementClient is used but the module has no management credentials. */
-export class AuthingManagementNotConfiguredError extends Error {
+/**
+ * Thrown when the ManagementClient is used but the module has no management credentials: `code`
+ * `management_not_configured`, `reason` the member that was used.
+ */
+export class AuthingManagementNotConfiguredError extends AuthingError {
+  declare readonly code: 'management_not_configured';
   constructor(member: string) {
     super(
+      'management_not_configured',
+      member,
       `ManagementClient.${member} cannot be used: AuthingModule has no management credentials. ` +
         'Pass accessKeyId and accessKeySecret (and host for a private deployment) in the module options.',
     );
-    this.name = 'AuthingManagementNotConfiguredError';
   }
 }
 

@@ -1,7 +1,8 @@
+import { AuthingError } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import { indexLogin } from '../cluster/login-index.js';
+import type { AuthingRequest, AuthingSessionLike } from '../request/request-context.js';
 import { saveSession } from './session-upkeep.js';
-import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
 
 /** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
 export interface AuthingSessionRecord {
@@ -28,14 +29,19 @@ export interface PendingLogin {
   createdAt: number;
 }
 
-/** Thrown when a request reaches the hosted-login flow without express-session. */
-export class AuthingSessionMissingError extends Error {
+/**
+ * Thrown when a request reaches the hosted-login flow without express-session: `code`
+ * `session_missing`, `reason` what needed it (e.g. `AuthingLoginGuard`).
+ */
+export class AuthingSessionMissingError extends AuthingError {
+  declare readonly code: 'session_missing';
   constructor(what: string) {
     super(
+      'session_missing',
+      what,
       `${what} needs a session: install express-session and app.use(session(authingSessionOptions({ secret })))` +
         ' before the routes (req.session is undefined).',
     );
-    this.name = 'AuthingSessionMissingError';
   }
 }
 

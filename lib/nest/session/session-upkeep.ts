@@ -1,5 +1,5 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
+import type { AuthingRequest, AuthingSessionLike } from '../request/request-context.js';
 import { sessionOf, type AuthingSessionRecord } from './authing-session.js';
 import { lifetimeState, type AuthingSessionLifetime } from './session-lifetime.js';
 

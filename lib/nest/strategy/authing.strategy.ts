@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
-import { AUTHING_OPTIONS, AUTHING_ROOT_CLIENT, AUTHING_STRATEGY } from '../constants.js';
-import {
-  AuthingConfigurationError,
-  checkHostedLoginOptions,
-  type ResolvedAuthingOptions,
-} from '../options/validate-options.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT, AUTHING_STRATEGY } from '../constants.js';
+import { AuthingConfigurationError } from '../options/option-checks.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import { checkHostedLoginOptions } from '../options/validate-options.js';
 import {
   AuthingOptionalDependencyError,
   loadHostedLoginDependencies,
@@ -32,14 +30,9 @@ export class AuthingStrategy implements OnModuleInit {
   #loaded: Promise<AuthingPassportStrategy> | undefined;
 
   constructor(
-    @Inject(AUTHING_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
   ) {}
-
-  /** The issuer a login callback may name in its `iss` parameter (RFC 9207). */
-  get expectedIssuer(): string {
-    return this.root.issuer;
-  }
 
   /**
    * The strategy, built once. Throws `AuthingConfigurationError` without `redirectUri` (or without

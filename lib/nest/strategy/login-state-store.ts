@@ -1,77 +1,68 @@
-import { randomBytes } from 'node:crypto';
-import type { AuthingRequest, AuthingSessionLike } from '../context/request-context.js';
-import { AuthingSessionMissingError, pendingLogins, sessionOf, type PendingLogin } from '../session/authing-session.js';
-import { saveSession } from '../session/session-upkeep.js';
-
-/** Set on the request by the strategy before the state is stored: what the login must remember. */
-export const LOGIN_START = Symbol.for('nestjs-authing:login-start');
-/** Set on the request by the store when the callback's state matched: the restored login. */
-export const LOGIN_RESTORED = Symbol.for('nestjs-authing:login-restored');
-
-export type LoginRequest = AuthingRequest & {
-  [LOGIN_START]?: { returnTo?: string; codeVerifier?: string };
-  [LOGIN_RESTORED]?: PendingLogin;
-};
+import { AuthingCallbackError, type ExpectedCallback } from '../../sdk/index.js';
+import type { AuthingSessionLike } from '../request/request-context.js';
+import { pendingLogins, type PendingLogin } from '../session/authing-session.js';
 
 /** How much longer than its pending login an anonymous session lives. */
 const PENDING_SESSION_GRACE_MS = 60_000;
 
-type StoreCallback = (error: Error | null, handle?: string) => void;
-type VerifyCallback = (error: Error | null, ctx?: false | { nonce?: string }, state?: unknown) => void;
+/** What the callback finds for its `state`: the login to complete. */
+export interface RestoredLogin {
+  expected: ExpectedCallback;
+  returnTo?: string;
+}
+
+/** The callback's state names a pending login older than `loginTimeout`. */
+export class PendingLoginExpiredError extends AuthingCallbackError {
+  constructor() {
+    super('state', 'the login took too long; start it again');
+  }
+}
 
 /**
- * passport-openidconnect state store keeping every pending login in the session under its own
- * random `state` handle, with its nonce, PKCE verifier and `returnTo`. Several tabs can log in at
- * once (the stock store keeps one per session), a state is single-use, and pending logins expire.
+ * Keeps every pending login in the session under its own `state` (built by the SDK's
+ * `buildAuthorizeUrl`), with its nonce, PKCE verifier and `returnTo`. Several tabs can log in at once
+ * (passport-openidconnect's stock store keeps one per session), a state is single-use, and pending
+ * logins expire.
  */
-export class AuthingLoginStore {
+export class LoginStateStore {
   constructor(
     private readonly sessionKey: string,
     private readonly maxPending: number,
     private readonly timeoutMs: number,
   ) {}
 
-  store(req: LoginRequest, ctx: { nonce?: string }, _appState: unknown, _meta: unknown, cb: StoreCallback): void {
-    const session = sessionOf(req);
-    if (!session) return cb(new AuthingSessionMissingError('AuthingLoginGuard'));
+  /** Remembers a login the SDK just started. */
+  save(session: AuthingSessionLike, state: string, login: Omit<PendingLogin, 'createdAt'>): void {
     const pending = pendingLogins(session, this.sessionKey, true);
     this.#prune(pending);
-    const handle = randomBytes(24).toString('base64url');
-    const start = req[LOGIN_START] ?? {};
-    pending[handle] = {
-      nonce: ctx.nonce,
-      codeVerifier: start.codeVerifier,
-      returnTo: start.returnTo,
-      createdAt: Date.now(),
-    };
+    pending[state] = { ...login, createdAt: Date.now() };
     this.#expireWithPendingLogin(session);
-    // Stored before the browser leaves for Authing: with a shared store (Redis) the callback may come
-    // back to another replica, and if the store is down the login is refused now (503), not half-made.
-    saveSession(session).then(
-      () => cb(null, handle),
-      (error: unknown) => cb(error as Error),
-    );
   }
 
-  verify(req: LoginRequest, handle: unknown, cb: VerifyCallback): void {
-    const session = sessionOf(req);
-    if (!session) return cb(new AuthingSessionMissingError('AuthingLoginGuard'));
+  /** Takes (single use) the pending login of a callback's `state`; undefined when unknown or used. */
+  take(session: AuthingSessionLike, state: unknown): RestoredLogin | 'expired' | undefined {
     const pending = pendingLogins(session, this.sessionKey);
     const entry =
-      pending && typeof handle === 'string' && Object.prototype.hasOwnProperty.call(pending, handle)
-        ? pending[handle]
+      pending && typeof state === 'string' && Object.prototype.hasOwnProperty.call(pending, state)
+        ? pending[state]
         : undefined;
-    if (entry && pending) delete pending[handle as string];
+    if (entry && pending) delete pending[state as string];
     if (pending && Object.keys(pending).length === 0) delete session[`${this.sessionKey}:pending`];
-    if (!entry || typeof entry !== 'object') {
-      return cb(null, false, { message: 'state: unknown or already used login state; start the login again' });
-    }
-    if (Date.now() - entry.createdAt > this.timeoutMs) {
-      return cb(null, false, { message: 'state: the login took too long; start it again' });
-    }
-    req[LOGIN_RESTORED] = entry;
-    // passport-openidconnect checks the id_token's nonce against ctx.nonce; we verify it again, signed.
-    cb(null, { nonce: entry.nonce }, { returnTo: entry.returnTo });
+    if (!entry || typeof entry !== 'object') return undefined;
+    if (Date.now() - entry.createdAt > this.timeoutMs) return 'expired';
+    const { nonce, codeVerifier, returnTo } = entry;
+    return { expected: { state: state as string, nonce, codeVerifier }, returnTo };
+  }
+
+  /** Puts back a login whose callback was refused before its state was checked (a forged `iss`). */
+  restore(session: AuthingSessionLike, login: RestoredLogin): void {
+    const { state, nonce, codeVerifier } = login.expected;
+    pendingLogins(session, this.sessionKey, true)[state] = {
+      nonce,
+      codeVerifier,
+      returnTo: login.returnTo,
+      createdAt: Date.now(),
+    };
   }
 
   /**

@@ -1,21 +1,25 @@
-import type { AuthenticationClient } from '../../sdk/index.js';
+import { randomBytes } from 'node:crypto';
 import {
-  AuthingHttpError,
+  AuthingCallbackError,
   AuthingTokenError,
-  createPkcePair,
   type AccessTokenClaims,
-  type IdTokenClaims,
-  type OAuthErrorBody,
-  type OidcTokenSet,
-  type UserInfo,
+  type AuthenticationClient,
+  type LoginResult,
 } from '../../sdk/index.js';
-import { createAuthingUser, type AuthingUser } from '../auth/authing-user.js';
-import type { ResolvedAuthingOptions } from '../options/validate-options.js';
+import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import type { AuthingRequest } from '../request/request-context.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import { AuthingSessionMissingError, sessionOf } from '../session/authing-session.js';
+import { saveSession } from '../session/session-upkeep.js';
 import type { HostedLoginDependencies, OidcStrategyBase } from './hosted-login-dependencies.js';
-import { AuthingLoginStore, LOGIN_RESTORED, LOGIN_START, type LoginRequest } from './login-state-store.js';
+import { LoginStateStore, PendingLoginExpiredError } from './login-state-store.js';
 
-/** Set on the request by `validate`: what the session record needs beyond the user. */
-export const LOGIN_TOKENS = Symbol.for('nestjs-authing:login-tokens');
+/** What a completed login hands the guard (passport's `info`): the session record's tokens and where to go. */
+export interface LoginOutcome {
+  tokens: LoginTokens;
+  /** The `returnTo` remembered at `/login` (checked again by the guard). */
+  returnTo?: string;
+}
 
 export interface LoginTokens {
   accessToken: string;
@@ -28,22 +32,27 @@ export interface LoginTokens {
   roles?: string[];
 }
 
-type OAuthCallback = (
-  error: { statusCode?: number; data?: string } | Error | null,
-  accessToken?: string,
-  refreshToken?: string,
-  results?: Record<string, unknown>,
-) => void;
+/** The options passport hands the strategy: `returnTo` is the guard's checked `?returnTo=`. */
+export interface LoginAuthenticateOptions {
+  returnTo?: string;
+}
 
-const PKCE_CHALLENGE = Symbol.for('nestjs-authing:pkce-challenge');
+type LoginRequest = AuthingRequest & { query?: Record<string, unknown> };
+
+/**
+ * No pending login for this callback: the SDK is still asked (it checks `iss` and `?error=` before
+ * the state), with an expected state no callback can carry, so its state check refuses the rest.
+ */
+const NO_PENDING_STATE = randomBytes(32).toString('base64url');
 
 /**
  * Builds the passport-openidconnect strategy of the hosted login, once its packages are loaded.
  *
- * What it adds to the stock strategy: the id_token signature is verified with the SDK (the strategy
- * only decodes it), with the nonce of this login; PKCE (S256); the code is exchanged by the SDK
- * (configured client authentication, timeouts, no token in logs); pending logins live in the session
- * per `state` (several tabs). The verify callback returns an {@link AuthingUser}.
+ * passport registers and runs it (passport's `redirect` / `success` / `error` actions), but every
+ * protocol decision is the SDK's: `buildAuthorizeUrl` (state, nonce, PKCE, prompt) starts a login and
+ * `handleRedirectCallback` completes it (iss, `?error=`, state, code exchange with PKCE, the
+ * id_token's signature and nonce, the userinfo `sub`). Pending logins live in the session per `state`
+ * (several tabs). The user it hands passport is an {@link AuthingUser}.
  */
 export function createOidcLoginStrategy(
   deps: HostedLoginDependencies,
@@ -51,169 +60,103 @@ export function createOidcLoginStrategy(
   root: AuthenticationClient,
   redirectUri: string,
 ): OidcStrategyBase {
+  const store = new LoginStateStore(options.sessionKey, options.maxPendingLogins, options.loginTimeout);
+  const authorizeEndpoint = root.buildAuthorizeUrl({ redirectUri, pkce: false }).url.split('?')[0]!;
+
   class AuthingOidcStrategy extends deps.OpenIDConnectStrategy {
     constructor() {
-      const appHost = root.appHost;
-      // passport-openidconnect passes (req, issuer, profile, context, idToken, accessToken,
-      // refreshToken, params, done) to a verify function declared with exactly nine parameters.
-      const verify = (
-        req: unknown,
-        _issuer: unknown,
-        _profile: unknown,
-        _context: unknown,
-        idToken: unknown,
-        accessToken: unknown,
-        refreshToken: unknown,
-        params: unknown,
-        done: unknown,
-      ): void => {
-        const callback = done as (error: unknown, user?: unknown) => void;
-        validate(
-          req as LoginRequest,
-          String(idToken),
-          String(accessToken),
-          refreshToken as string | undefined,
-          params as Record<string, unknown>,
-        ).then(
-          (user) => callback(null, user),
-          (error: unknown) => callback(error, null),
-        );
-      };
+      // passport-openidconnect insists on these; its own endpoint calls are never made (authenticate
+      // below delegates to the SDK), so the token URL is only a placeholder on the issuer.
       super(
         {
-          issuer: `${appHost}/oidc`,
-          authorizationURL: `${appHost}/oidc/auth`,
-          tokenURL: `${appHost}/oidc/token`,
-          userInfoURL: `${appHost}/oidc/me`,
+          issuer: root.issuer,
+          authorizationURL: authorizeEndpoint,
+          tokenURL: root.issuer,
           clientID: options.appId,
-          // The code is exchanged by the SDK (below), so the bundled `oauth` client never holds the secret.
-          clientSecret: '',
           callbackURL: redirectUri,
-          // The strategy prefixes "openid" itself.
-          scope: options.scope.split(/\s+/).filter((s) => s !== 'openid' && s !== ''),
-          nonce: 'true',
-          passReqToCallback: true,
-          skipUserProfile: true,
-          store: new AuthingLoginStore(options.sessionKey, options.maxPendingLogins, options.loginTimeout),
         },
-        verify as (...args: unknown[]) => void,
+        unusedVerify,
       );
-      // The token request goes through the SDK instead of the bundled `oauth` package; authenticate()
-      // gives every request its own binding (below), this one only serves a call outside passport.
-      const oauth2 = (this as unknown as { _oauth2: { getOAuthAccessToken: unknown } })._oauth2;
-      oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
-        exchangeCode(undefined, code, params, callback);
     }
 
-    /**
-     * Starts (no `code` in the query) or completes a login. On start, creates the PKCE pair whose
-     * verifier the state store keeps with this login.
-     */
-    override authenticate(req: unknown, authOptions: Record<string | symbol, unknown> = {}): void {
-      // Passport runs each authentication on Object.create(strategy), so an own `_oauth2` set here serves
-      // this request alone and the code exchange knows its PKCE verifier. (No AsyncLocalStorage: once
-      // used, it makes every promise in the process pay an async hook.)
-      const self = this as unknown as { _oauth2: object };
-      if (Object.prototype.hasOwnProperty.call(self, '_oauth2')) {
-        // Called on the shared instance itself, not through passport: work on a per-request object.
-        (Object.create(this) as this).authenticate(req, authOptions);
+    /** Starts a login (no `code` nor `error` in the query) or completes one. */
+    override authenticate(request: LoginRequest, authOptions: LoginAuthenticateOptions = {}): void {
+      const session = sessionOf(request);
+      if (!session) return this.error(new AuthingSessionMissingError('AuthingLoginGuard'));
+      const query = request.query ?? {};
+      if (query.code === undefined && query.error === undefined) {
+        const login = root.buildAuthorizeUrl({ redirectUri, scope: options.scope, pkce: options.pkce });
+        store.save(session, login.state!, {
+          nonce: login.nonce,
+          codeVerifier: login.codeVerifier,
+          returnTo: authOptions.returnTo,
+        });
+        // Stored before the browser leaves for Authing: with a shared store (Redis) the callback may come
+        // back to another replica, and if the store is down the login is refused now (503), not half-made.
+        saveSession(session).then(
+          () => this.redirect(login.url),
+          (error: unknown) => this.error(error as Error),
+        );
         return;
       }
-      const request = req as LoginRequest & { query?: Record<string, unknown> };
-      const isCallback = request.query?.code !== undefined || request.query?.error !== undefined;
-      let authenticateOptions = authOptions;
-      if (!isCallback && options.pkce) {
-        const pair = createPkcePair();
-        request[LOGIN_START] = { ...request[LOGIN_START], codeVerifier: pair.codeVerifier };
-        authenticateOptions = { ...authOptions, [PKCE_CHALLENGE]: pair.codeChallenge };
-      }
-      const oauth2 = Object.create(self._oauth2) as { getOAuthAccessToken: unknown };
-      oauth2.getOAuthAccessToken = (code: string, params: Record<string, string>, callback: OAuthCallback) =>
-        exchangeCode(request, code, params, callback);
-      self._oauth2 = oauth2;
-      super.authenticate(req, authenticateOptions);
-    }
-
-    /** Extra authorize parameters: the PKCE challenge of this login, and consent for offline access. */
-    override authorizationParams(authOptions: Record<string | symbol, unknown> = {}): object {
-      const params: Record<string, string> = {};
-      const challenge = authOptions[PKCE_CHALLENGE];
-      if (typeof challenge === 'string')
-        Object.assign(params, { code_challenge: challenge, code_challenge_method: 'S256' });
-      // OpenID Connect issues a refresh token for offline_access only with prompt=consent; Authing's
-      // SDKs ask for it the same way.
-      if (options.scope.split(/\s+/).includes('offline_access')) params.prompt = 'consent';
-      return params;
+      const taken = store.take(session, query.state);
+      const restored = typeof taken === 'object' ? taken : undefined;
+      const expected = restored ? { ...restored.expected, redirectUri } : { state: NO_PENDING_STATE };
+      root
+        .handleRedirectCallback(query, expected, { fetchUserInfo: options.fetchUserInfo })
+        .then((result) => completeLogin(result, restored?.returnTo))
+        .then(
+          ([user, outcome]) => this.success(user, outcome),
+          (error: unknown) => {
+            // A forged `iss` must not burn the genuine pending login: its own callback still completes.
+            if (restored && error instanceof AuthingCallbackError && error.reason === 'issuer') {
+              store.restore(session, restored);
+            }
+            const expired = taken === 'expired' && error instanceof AuthingCallbackError && error.reason === 'state';
+            this.error(expired ? new PendingLoginExpiredError() : error);
+          },
+        );
     }
   }
 
-  /**
-   * Called after passport-openidconnect's own (unsigned) checks: verifies the id_token's signature,
-   * issuer, audience, times and nonce with the SDK and builds the user.
-   */
-  async function validate(
-    req: LoginRequest,
-    idToken: string,
-    accessToken: string,
-    refreshToken: string | undefined,
-    params: Record<string, unknown>,
-  ): Promise<AuthingUser> {
-    const restored = req[LOGIN_RESTORED];
-    if (!restored?.nonce) throw new AuthingTokenError('nonce', 'no pending login holds a nonce for this callback');
-    let claims: Record<string, unknown> = await root.verifyIdToken(idToken, { nonce: restored.nonce });
+  /** The user and session tokens of a login the SDK completed, with the access token's roles. */
+  async function completeLogin(
+    result: LoginResult,
+    returnTo: string | undefined,
+  ): Promise<[AuthingUser, LoginOutcome]> {
+    const { tokens } = result;
+    const claims: Record<string, unknown> = result.userInfo ? { ...result.userInfo, ...result.claims } : result.claims;
     // The access token's roles, when it is a JWT of this application (not required: it may be opaque).
     let accessClaims: AccessTokenClaims | undefined;
     try {
-      accessClaims = await root.verifyAccessToken(accessToken);
+      accessClaims = await root.verifyAccessToken(tokens.access_token);
     } catch (error) {
       if (error instanceof AuthingTokenError && error.check === 'jwks_unavailable') throw error;
     }
-    if (options.fetchUserInfo) claims = { ...(await userInfo(accessToken, claims as IdTokenClaims)), ...claims };
     const roles = accessClaims?.roles ?? (claims.roles as string[] | undefined);
-    const expiresIn = Number(params.expires_in) > 0 ? Number(params.expires_in) : 3600;
-    const expiresAt = accessClaims?.exp ? accessClaims.exp * 1000 : Date.now() + expiresIn * 1000;
-    const tokens: LoginTokens = { accessToken, idToken, refreshToken: refreshToken || undefined, expiresAt, claims };
-    if (Array.isArray(roles)) tokens.roles = roles;
-    (req as LoginRequest & { [LOGIN_TOKENS]?: LoginTokens })[LOGIN_TOKENS] = tokens;
-    return createAuthingUser({ claims, roles, via: 'session', accessToken, idToken });
-  }
-
-  async function userInfo(accessToken: string, claims: IdTokenClaims): Promise<Record<string, unknown>> {
-    const response = await root.getUserInfoByAccessToken(accessToken);
-    const info = response.data as Partial<UserInfo>;
-    if (response.statusCode !== 200 || typeof info?.sub !== 'string') {
-      throw new AuthingTokenError('claims', `the userinfo endpoint answered ${response.statusCode}`);
-    }
-    if (info.sub !== claims.sub)
-      throw new AuthingTokenError('claims', 'the userinfo sub differs from the id_token sub');
-    return info;
-  }
-
-  /** Exchanges the callback's code with the SDK, with the PKCE verifier of this login. */
-  function exchangeCode(
-    request: LoginRequest | undefined,
-    code: string,
-    params: Record<string, string>,
-    callback: OAuthCallback,
-  ): void {
-    const codeVerifier = request?.[LOGIN_RESTORED]?.codeVerifier;
-    root.getAccessTokenByCode(code, { codeVerifier, redirectUri: params.redirect_uri || undefined }).then(
-      (response) => {
-        const data = response.data as Partial<OidcTokenSet & OAuthErrorBody>;
-        if (response.statusCode === 200 && typeof data?.access_token === 'string') {
-          callback(null, data.access_token, data.refresh_token, data as Record<string, unknown>);
-        } else if (response.statusCode === 429) {
-          // Rate limited: the server's state, not the code's fault (the guard answers 503).
-          const url = `${root.appHost}/oidc/token`;
-          callback(new AuthingHttpError('POST', url, 429, 'application/json', 'the token endpoint is rate limited'));
-        } else {
-          // The shape passport-openidconnect turns into a TokenError carrying the OAuth error code.
-          callback({ statusCode: response.statusCode, data: JSON.stringify(data ?? {}) });
-        }
-      },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-    );
+    const expiresIn = Number(tokens.expires_in) > 0 ? Number(tokens.expires_in) : 3600;
+    const login: LoginTokens = {
+      accessToken: tokens.access_token,
+      idToken: tokens.id_token!,
+      refreshToken: tokens.refresh_token || undefined,
+      expiresAt: accessClaims?.exp ? accessClaims.exp * 1000 : Date.now() + expiresIn * 1000,
+      claims,
+    };
+    if (Array.isArray(roles)) login.roles = roles;
+    const user = createAuthingUser({
+      claims,
+      roles,
+      via: 'session',
+      accessToken: login.accessToken,
+      idToken: login.idToken,
+    });
+    return [user, { tokens: login, returnTo }];
   }
 
   return new AuthingOidcStrategy();
+}
+
+/** passport-openidconnect requires a verify function; the SDK completes the login instead. */
+function unusedVerify(): void {
+  throw new Error('unreachable: the hosted login is completed by the SDK');
 }

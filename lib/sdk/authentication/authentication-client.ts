@@ -11,13 +11,20 @@ import { JwksStore } from '../tokens/jwks-store.js';
 import { TokenVerifier, type TokenSigningAlg, type VerifyIdTokenOptions } from '../tokens/token-verifier.js';
 import {
   HttpTransport,
+  httpError,
   parseJson,
   type TransportOptions,
   type TransportResponse,
 } from '../transport/http-transport.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import { AuthingCallbackError } from './callback-error.js';
-import type { LoginTokenSet, PassCodePayload, SignInOptions, SignInRequest, SignUpRequest } from './core-types.js';
+import type {
+  LoginTokenSet,
+  PassCodePayload,
+  SignInOptions,
+  SignInRequest,
+  SignUpRequest,
+} from './end-user-api-types.js';
 import { createPkcePair, encodeForm, encodeQuery, randomToken } from './hosted-login.js';
 
 export type AuthingProtocol = 'oidc' | 'oauth' | 'cas' | 'saml';
@@ -463,6 +470,11 @@ export class AuthenticationClient {
       redirectUri: expected.redirectUri,
     });
     const tokens = response.data as Partial<OidcTokenSet & OAuthErrorBody>;
+    if (response.statusCode === 429) {
+      // Rate limited: the server's state, not the code's fault (a server-side app answers 503).
+      const url = `${this.#core.appHost}${this.#oauthPrefix()}/token`;
+      throw new AuthingHttpError('POST', url, 429, 'application/json', 'the token endpoint is rate limited');
+    }
     if (response.statusCode !== 200 || typeof tokens.access_token !== 'string') {
       const code = typeof tokens.error === 'string' ? tokens.error.slice(0, 64) : undefined;
       throw new AuthingCallbackError(
@@ -511,7 +523,8 @@ export class AuthenticationClient {
       query: { service, ticket },
       headers: this.#baseHeaders(),
     });
-    if (response.status !== 200) throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed');
+    if (response.status !== 200)
+      throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed', 'unexpected_status');
     const [verdict, user] = response.text.split('\n');
     const valid = verdict === 'yes';
     return {
@@ -537,10 +550,11 @@ export class AuthenticationClient {
       query: { service, ticket, format },
       headers: this.#baseHeaders(),
     });
-    if (response.status !== 200) throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed');
+    if (response.status !== 200)
+      throw httpError('GET', this.#core.appHost + path, response, 'CAS validation failed', 'unexpected_status');
     if (format === 'XML') return { statusCode: 200, message: 'OK', data: response.text };
     const parsed = parseJson(response.text);
-    if (!parsed.ok) throw httpError('GET', this.#core.appHost + path, response, 'the body is not JSON');
+    if (!parsed.ok) throw httpError('GET', this.#core.appHost + path, response, 'the body is not JSON', 'not_json');
     return { statusCode: 200, message: 'OK', data: parsed.value };
   }
 
@@ -755,7 +769,11 @@ export class AuthenticationClient {
   ) {
     checkPayload(payload, payloadKey === 'passCodePayload' ? ['phoneCountryCode'] : []);
     const body = { connection, [payloadKey]: payload, profile: request?.profile, options: request?.options };
-    return this.request<import('../management/core-types.js').User>({ method: 'POST', path: '/api/v3/signup', body });
+    return this.request<import('../management/management-api-types.js').User>({
+      method: 'POST',
+      path: '/api/v3/signup',
+      body,
+    });
   }
 
   #baseHeaders(): Record<string, string> {
@@ -912,7 +930,13 @@ function createCore(options: AuthenticationClientOptions): SharedCore {
           });
           const parsed = parseJson(response.text);
           if (response.status !== 200 || !parsed.ok) {
-            throw httpError('GET', appHost + path, response, 'the JWKS endpoint did not answer a key set');
+            throw httpError(
+              'GET',
+              appHost + path,
+              response,
+              'the JWKS endpoint did not answer a key set',
+              'not_key_set',
+            );
           }
           return parsed.value as JsonWebKeySet;
         },
@@ -956,7 +980,7 @@ function oauthEnvelope<T>(method: string, url: string, response: TransportRespon
   if (response.status >= 200 && response.status < 300) {
     if (text === '') return { statusCode: 200, message: 'OK', data: undefined as T };
     const parsed = parseJson(text);
-    if (!parsed.ok) throw httpError(method, url, response, 'the body is not JSON');
+    if (!parsed.ok) throw httpError(method, url, response, 'the body is not JSON', 'not_json');
     return { statusCode: 200, message: 'OK', data: parsed.value as T };
   }
   if (response.status >= 400 && response.status < 500) {
@@ -968,11 +992,7 @@ function oauthEnvelope<T>(method: string, url: string, response: TransportRespon
     }
     if (body && typeof body.statusCode === 'number') return body as AuthingResponse<T>;
   }
-  throw httpError(method, url, response, 'not an OAuth answer');
-}
-
-function httpError(method: string, url: string, response: TransportResponse, reason: string): AuthingHttpError {
-  return new AuthingHttpError(method, url, response.status, response.contentType, reason);
+  throw httpError(method, url, response, 'not an OAuth answer', 'not_oauth');
 }
 
 function callbackParams(callback: string | URL | Readonly<Record<string, unknown>>): {

@@ -6,16 +6,20 @@ export type CallbackFailure =
   'issuer' | 'authorization_error' | 'state' | 'missing_code' | 'token_exchange' | 'id_token' | 'userinfo';
 
 /**
- * A login callback failed a check. `reason` says which; for `authorization_error` and
- * `token_exchange`, `error` carries the OAuth error code from the server (never a token or secret).
+ * A login callback failed a check: `code` is `callback`, `reason` says which check. For
+ * `authorization_error` and `token_exchange`, `error` carries the OAuth error code from the server
+ * (never a token or secret); for `id_token`, `tokenError` is the token check that failed.
  */
 export class AuthingCallbackError extends AuthingError {
+  declare readonly code: 'callback';
+  declare readonly reason: CallbackFailure;
   constructor(
-    readonly reason: CallbackFailure,
-    message: string,
+    reason: CallbackFailure,
+    /** The failed check in words; safe to show to the user. */
+    readonly detail: string,
     readonly error?: string,
     readonly tokenError?: AuthingTokenError,
   ) {
-    super(`Login callback refused (${reason}): ${message}`);
+    super('callback', reason, `Login callback refused (${reason}): ${detail}`);
   }
 }

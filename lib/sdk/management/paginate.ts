@@ -1,21 +1,8 @@
-import { AuthingArgumentError, AuthingError } from '../errors.js';
+import { AuthingApiError, AuthingArgumentError } from '../errors.js';
 import type { AuthingResponse, Paginated } from '../envelope.js';
 import { MANAGEMENT_ENDPOINTS } from '../catalogue/management.catalogue.js';
 import type { ManagementApi, ManagementData, ManagementMethod } from '../catalogue/management.api.js';
 import { isPlainObject, type EndpointSpec } from '../catalogue/endpoint.js';
-
-/** A list call answered with a non-200 envelope while iterating; carries the envelope's codes. */
-export class AuthingApiError extends AuthingError {
-  readonly statusCode: number;
-  readonly apiCode: number | undefined;
-  readonly requestId: string | undefined;
-  constructor(method: string, response: AuthingResponse) {
-    super(`${method} answered statusCode ${response.statusCode}: ${response.message}`);
-    this.statusCode = response.statusCode;
-    this.apiCode = response.apiCode;
-    this.requestId = response.requestId;
-  }
-}
 
 /** The name of a catalogue query parameter, bare or in a `[name, default, wireName?]` tuple. */
 type ParamName<P> = P extends string ? P : P extends readonly [infer N, ...unknown[]] ? N : never;

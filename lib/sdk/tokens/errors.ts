@@ -21,14 +21,17 @@ export type TokenCheck =
   | 'jwks_unavailable';
 
 /**
- * A token was refused. `check` says which check failed; the message never contains the token.
+ * A token was refused: `code` is `token`; `check` (and `reason`) say which check failed. The message
+ * never contains the token.
  */
 export class AuthingTokenError extends AuthingError {
+  declare readonly code: 'token';
+  declare readonly reason: TokenCheck;
   constructor(
     readonly check: TokenCheck,
     /** The failed check in words, e.g. `the token has expired`; safe to show to the caller. */
-    readonly reason: string,
+    readonly detail: string,
   ) {
-    super(`Token rejected (${check}): ${reason}`);
+    super('token', check, `Token rejected (${check}): ${detail}`);
   }
 }

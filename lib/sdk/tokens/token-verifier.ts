@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { AuthingTokenError } from './errors.js';
 import type { JwksStore } from './jwks-store.js';
+import { tokenHash } from './token-hash.js';
 import { VerifiedTokenCache } from './verified-cache.js';
 import type { AccessTokenClaims, IdTokenClaims, TokenClaims } from './claims.js';
 
@@ -66,7 +67,7 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length === 0 || token.length > this.#options.maxTokenLength) {
       this.#checkShape(token);
     }
-    const key = VerifiedTokenCache.keyOf(token);
+    const key = tokenHash(token);
     const generation = this.#options.jwks.generation;
     const cached = this.#cache.get(key, generation);
     if (cached) return cached;
@@ -91,7 +92,7 @@ export class TokenVerifier {
   peekAccessToken(token: string): AccessTokenClaims | undefined {
     if (typeof token !== 'string' || token.length === 0 || token.length > this.#options.maxTokenLength)
       return undefined;
-    return this.#cache.get(VerifiedTokenCache.keyOf(token), this.#options.jwks.generation);
+    return this.#cache.get(tokenHash(token), this.#options.jwks.generation);
   }
 
   /** Verifies an id_token (and its nonce when given) and returns its claims; throws {@link AuthingTokenError}. */

@@ -1,8 +1,3 @@
-import * as crypto from 'node:crypto';
-
-// crypto.hash (Node 20.12+) skips the Hash object: about a third cheaper on the guard's hot path.
-const oneShotHash = (crypto as { hash?: (alg: string, data: string, encoding: 'base64url') => string }).hash;
-
 interface Entry<T> {
   value: T;
   expiresAt: number;
@@ -10,7 +5,7 @@ interface Entry<T> {
 }
 
 /**
- * A bounded LRU of tokens that already passed every check, keyed by their SHA-256 so the cache never
+ * A bounded LRU of tokens that already passed every check, keyed by their SHA-256 (`tokenHash`) so the cache never
  * holds a usable token. An entry lives no longer than the token itself and is ignored as soon as the
  * key set changes (`generation`), so a withdrawn key stops working at once.
  */
@@ -21,12 +16,6 @@ export class VerifiedTokenCache<T> {
     readonly maxEntries: number,
     private readonly now: () => number = Date.now,
   ) {}
-
-  static keyOf(token: string): string {
-    return oneShotHash
-      ? oneShotHash('sha256', token, 'base64url')
-      : crypto.createHash('sha256').update(token).digest('base64url');
-  }
 
   get(key: string, generation: number): T | undefined {
     const entry = this.#entries.get(key);

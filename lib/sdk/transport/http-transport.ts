@@ -1,5 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { AuthingArgumentError, AuthingHttpError, AuthingNetworkError, AuthingTimeoutError } from '../errors.js';
+import {
+  AuthingArgumentError,
+  AuthingHttpError,
+  AuthingNetworkError,
+  AuthingTimeoutError,
+  type HttpFailure,
+} from '../errors.js';
 import { looksLikeEnvelope, type AuthingResponse } from '../envelope.js';
 import type { HttpMethod } from '../catalogue/endpoint.js';
 import { toQueryString } from './query-string.js';
@@ -167,12 +173,23 @@ export class HttpTransport {
 export function parseEnvelope<T>(method: string, url: string, response: TransportResponse): AuthingResponse<T> {
   const parsed = parseJson(response.text);
   if (parsed.ok && looksLikeEnvelope(parsed.value)) return parsed.value as AuthingResponse<T>;
-  const reason = !parsed.ok
-    ? 'the body is not JSON'
-    : response.status >= 400
+  if (!parsed.ok) throw httpError(method, url, response, 'the body is not JSON', 'not_json');
+  const detail =
+    response.status >= 400
       ? 'the body is not an Authing response envelope'
       : 'the JSON is not an Authing response envelope';
-  throw new AuthingHttpError(method, url, response.status, response.contentType, reason);
+  throw httpError(method, url, response, detail, 'not_envelope');
+}
+
+/** An {@link AuthingHttpError} for an answer that is not what `url` should have answered. */
+export function httpError(
+  method: string,
+  url: string,
+  response: TransportResponse,
+  detail: string,
+  reason: HttpFailure,
+): AuthingHttpError {
+  return new AuthingHttpError(method, url, response.status, response.contentType, detail, reason);
 }
 
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
+import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
+import { AuthingRolesService } from '../roles/authing-roles.service.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { OPTIONAL_AUTH_KEY, PERMISSIONS_KEY, PUBLIC_KEY, ROLES_KEY } from '../constants.js';
+import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
+import { attachUser, attachedUser } from '../request/request-state.js';
+import {
+  crossSiteRefused,
+  forbidden,
+  loadWsException,
+  unauthorized,
+  unavailable,
+  unsupportedContext,
+} from './guard-errors.js';
+
+/** A context the guards can authenticate (RPC and unknown ones are refused). */
+export type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
+
+/** What a route's decorators ask of the guards. */
+export interface RouteAccess {
+  isPublic: boolean;
+  optional: boolean;
+  roles: string[] | undefined;
+  permissions: string[] | undefined;
+  hasRequirements: boolean;
+}
+
+/**
+ * Internal, shared by AuthingGuard and AuthingRolesGuard: authentication (memoised per request)
+ * and the `@Roles()` / `@Permissions()` check.
+ */
+@Injectable()
+export class AuthingAccessPolicy {
+  readonly #logger = new Logger('AuthingGuard');
+  readonly #routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
+    @Inject(AuthingRolesService) private readonly roles: AuthingRolesService,
+  ) {}
+
+  /**
+   * The route's access metadata, read once per handler and class: decorators are applied at class
+   * definition, so it never changes, and reflection lookups on every request are measurable.
+   */
+  routeOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler() as object | undefined;
+    const type = context.getClass() as object | undefined;
+    if (typeof handler !== 'function' || typeof type !== 'function') return this.#readRoute(handler, type);
+    let byClass = this.#routes.get(handler);
+    if (!byClass) this.#routes.set(handler, (byClass = new WeakMap()));
+    let route = byClass.get(type);
+    if (!route) byClass.set(type, (route = this.#readRoute(handler, type)));
+    return route;
+  }
+
+  /** The transport of a context; unknown ones (RPC...) throw: they are refused, never let through. */
+  transportOf(context: ExecutionContext): KnownTransport | Promise<KnownTransport> {
+    const transport = resolveTransport(context);
+    if (transport.kind === 'unknown') throw unsupportedContext(transport.type);
+    // Only a WebSocket context needs the (lazily imported) WsException; HTTP stays synchronous.
+    if (transport.kind === 'ws') return loadWsException().then(() => transport);
+    return transport;
+  }
+
+  /**
+   * The synchronous warm path of {@link AuthingGuard}, for a route without role or permission
+   * requirements: true when the HTTP or GraphQL request carries an already verified bearer token
+   * (the user is then attached to it).
+   */
+  authenticateCached(request: AuthingRequest): boolean {
+    const user = this.authenticator.authenticateCached(request);
+    if (!user) return false;
+    attachUser(request, user);
+    return true;
+  }
+
+  /**
+   * Authenticates the request and attaches the user. Throws 401 / 503 in the caller's transport,
+   * unless `optional`: then the request goes on anonymously (user `null`).
+   */
+  async authenticate(transport: KnownTransport, optional: boolean): Promise<AuthingUser | null> {
+    // A WebSocket client lives across messages: its token is checked again for every message.
+    const perMessage = transport.kind === 'ws';
+    const already = perMessage ? undefined : attachedUser(transport.carrier);
+    if (already) return already;
+    const result = await this.authenticator.authenticate(transport.request, { memoise: !perMessage });
+    if (result.status === 'authenticated') {
+      // The session cookie travels with any request the browser makes, whoever made the page that
+      // caused it: an unsafe one must come from this application's origin (CSRF).
+      if (result.user.via === 'session' && !perMessage) {
+        const refusal = this.authenticator.crossSiteRefusal(transport.request);
+        if (refusal) throw crossSiteRefused(transport, refusal);
+      }
+      attachUser(transport.carrier, result.user);
+      return result.user;
+    }
+    if (optional) {
+      if (result.status === 'unavailable')
+        this.#logger.warn('Optional authentication skipped: identity server unreachable');
+      attachUser(transport.carrier, null);
+      return null;
+    }
+    if (result.status === 'unavailable') throw unavailable(transport, result.description);
+    throw unauthorized(transport, result.status === 'invalid' ? result : undefined);
+  }
+
+  /** Checks `@Roles()` (any of) and `@Permissions()` (all of); throws 403, or 503 if Authing is unreachable. */
+  authorize(route: RouteAccess, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
+    // Most routes have no requirement: answer synchronously rather than through another promise.
+    if (!route.hasRequirements) return;
+    return this.#authorize(transport, user, route.roles, route.permissions);
+  }
+
+  async #authorize(
+    transport: KnownTransport,
+    user: AuthingUser | null,
+    requiredRoles: string[] | undefined,
+    requiredPermissions: string[] | undefined,
+  ): Promise<void> {
+    if (!user) throw unauthorized(transport);
+    try {
+      if (requiredRoles?.length) {
+        const roles = await this.roles.rolesOf(user);
+        if (!requiredRoles.some((role) => roles.includes(role))) {
+          throw forbidden(transport, `Requires one of the roles: ${requiredRoles.join(', ')}`);
+        }
+      }
+      if (requiredPermissions?.length) {
+        const permissions = await this.roles.permissionsOf(user);
+        const missing = requiredPermissions.filter((p) => !permissions.includes(p));
+        if (missing.length > 0) throw forbidden(transport, `Missing permissions: ${missing.join(', ')}`);
+      }
+    } catch (error) {
+      // Unreachable, or answering something that is not Authing (5xx, 429, an HTML page): 503, not 500.
+      if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) {
+        this.#logger.warn(`Role lookup failed: ${error.message}`);
+        throw unavailable(transport, 'the identity server could not be reached');
+      }
+      throw error;
+    }
+  }
+
+  #readRoute(handler: object | undefined, type: object | undefined): RouteAccess {
+    const targets = [handler, type].filter((t): t is object => t !== undefined) as Parameters<
+      Reflector['getAllAndOverride']
+    >[1];
+    const read = <T>(key: string): T | undefined => this.reflector.getAllAndOverride<T | undefined>(key, targets);
+    const roles = read<string[]>(ROLES_KEY);
+    const permissions = read<string[]>(PERMISSIONS_KEY);
+    return {
+      isPublic: read<boolean>(PUBLIC_KEY) === true,
+      optional: read<boolean>(OPTIONAL_AUTH_KEY) === true,
+      roles: roles?.length ? roles : undefined,
+      permissions: permissions?.length ? permissions : undefined,
+      hasRequirements: Boolean(roles?.length || permissions?.length),
+    };
+  }
+}

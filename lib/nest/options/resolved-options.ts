@@ -1,0 +1,101 @@
+import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import type { AuthingRequest } from '../request/request-context.js';
+import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
+import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
+
+/** The module options that are the shared AuthenticationClient's own. */
+export const SDK_KEYS = [
+  'appId',
+  'appSecret',
+  'appHost',
+  'redirectUri',
+  'logoutRedirectUri',
+  'scope',
+  'tokenEndPointAuthMethod',
+  'introspectionEndPointAuthMethod',
+  'revocationEndPointAuthMethod',
+  'serverJWKS',
+  'idTokenSigningAlg',
+  'accessTokenSigningAlg',
+  'clockTolerance',
+  'jwksRefetchInterval',
+  'jwksMaxAge',
+  'verifiedTokenCacheSize',
+  'timeout',
+  'rejectUnauthorized',
+  'lang',
+  'retry',
+] as const satisfies readonly (keyof AuthenticationClientOptions)[];
+
+/** The module options the shared AuthenticationClient is built from, as the SDK types them. */
+export type SdkClientOptions = Pick<AuthenticationClientOptions, (typeof SDK_KEYS)[number]>;
+
+/** The options after validation, with every default filled in. */
+export interface ResolvedAuthingOptions {
+  /** What the shared AuthenticationClient is built from. */
+  client: SdkClientOptions;
+  appId: string;
+  appHost: string;
+  redirectUri: string | undefined;
+  logoutRedirectUri: string | undefined;
+  scope: string;
+  management: Pick<ManagementClientOptions, 'accessKeyId' | 'accessKeySecret' | 'host' | 'tenantId'> | undefined;
+  tokenValidation: AuthingTokenValidation;
+  introspectionCacheTtl: number;
+  roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined; scopesAsPermissions: boolean };
+  extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
+  loadSigningKeysOnStart: boolean;
+  /** Cross-site request checks of session-authenticated unsafe requests (and of logout). */
+  csrf: { enabled: boolean; allowedOrigins: readonly string[] };
+  /** Allowed absolute origins for `returnTo`, normalised by `URL.origin`. */
+  allowedReturnTo: readonly string[];
+  defaultReturnTo: string;
+  loginFailureRedirect: string | undefined;
+  pkce: boolean;
+  fetchUserInfo: boolean;
+  sessionKey: string;
+  maxPendingLogins: number;
+  loginTimeout: number;
+  cluster: AuthingSessionCluster | undefined;
+  sessionLifetime: Required<AuthingSessionLifetime>;
+}
+
+/** Builds the resolved options: the secret-carrying groups in private fields, the settings as own properties. */
+export function resolvedOptions(
+  client: SdkClientOptions,
+  management: ResolvedAuthingOptions['management'],
+  settings: Omit<ResolvedAuthingOptions, 'client' | 'management'>,
+): ResolvedAuthingOptions {
+  return Object.assign(new SecretOptions(client, management), settings);
+}
+
+/**
+ * Holds the two option groups that carry secrets in private fields, readable through prototype
+ * getters: neither `JSON.stringify` nor `util.inspect(options, { showHidden: true })` reaches them
+ * (a non-enumerable property would still show with `showHidden`).
+ */
+class SecretOptions {
+  readonly #client: SdkClientOptions;
+  readonly #management: ResolvedAuthingOptions['management'];
+
+  constructor(client: SdkClientOptions, management: ResolvedAuthingOptions['management']) {
+    this.#client = client;
+    this.#management = management;
+  }
+
+  get client(): SdkClientOptions {
+    return this.#client;
+  }
+
+  get management(): ResolvedAuthingOptions['management'] {
+    return this.#management;
+  }
+
+  /** `showHidden` lists prototype getters and `getters: true` would call them: render the settings only. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: InspectFn): string {
+    return `ResolvedAuthingOptions ${inspect({ ...this }, options)}`;
+  }
+}
+
+type InspectFn = (value: unknown, options: object) => string;

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuthingError, ManagementClient, type AuthenticationClient } from '../../sdk/index.js';
+import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { TokenRoles } from './token-roles.js';
+import { TtlCache } from '../cache/ttl-cache.js';
+
+/**
+ * A user's role codes and permissions, for `@Roles()` and `@Permissions()`.
+ *
+ * - source `token` (default without management credentials): the `roles` claim of the id_token
+ *   (sessions) or of the access token, else of the userinfo endpoint for a bearer token granted the
+ *   `roles` scope (see {@link TokenRoles}); permissions from the `permissions` claim, and the
+ *   `scope` entries only with `roles.scopesAsPermissions`.
+ * - source `management`: `getUserRoles({ userId })` and `getUserAuthorizedResources({ userId })`
+ *   through the ManagementClient (`resourceCode:action` permissions), cached per user for
+ *   `roles.cacheTtl` ms; concurrent requests for one user share one call.
+ *
+ * Network failures propagate (the guard answers 503); an error envelope from Authing counts as no
+ * roles (the guard answers 403) and is logged.
+ */
+@Injectable()
+export class AuthingRolesService {
+  readonly #roles = new TtlCache<Promise<string[]>>(10_000);
+  readonly #permissions = new TtlCache<Promise<string[]>>(10_000);
+  readonly #logger = new Logger('AuthingRoles');
+  readonly #tokenRoles: TokenRoles;
+
+  constructor(
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(ManagementClient) private readonly management: ManagementClient,
+    @Inject(AUTHING_ROOT_CLIENT) root: AuthenticationClient,
+  ) {
+    this.#tokenRoles = new TokenRoles(root, options.roles.cacheTtl);
+  }
+
+  /** The user's role codes. */
+  rolesOf(user: AuthingUser): Promise<string[]> {
+    if (this.options.roles.source === 'token') return this.#tokenRoles.rolesOf(user);
+    return this.#cached(this.#roles, user.sub, async () => {
+      const response = await this.management.getUserRoles({
+        userId: user.sub,
+        ...(this.options.roles.namespace ? { namespace: this.options.roles.namespace } : {}),
+      });
+      if (response.statusCode !== 200) return this.#refused('getUserRoles', response);
+      return (response.data?.list ?? []).map((role) => role.code).filter((code) => typeof code === 'string');
+    });
+  }
+
+  /** The user's permissions (`resource:action` strings; with the token source, the `permissions` claim). */
+  permissionsOf(user: AuthingUser): Promise<string[]> {
+    if (this.options.roles.source === 'token') {
+      const fromClaim = Array.isArray(user.claims.permissions)
+        ? user.claims.permissions.filter((p): p is string => typeof p === 'string')
+        : [];
+      // A user asks for any scope at sign-in: scope entries are permissions only by explicit opt-in.
+      if (!this.options.roles.scopesAsPermissions) return Promise.resolve(fromClaim);
+      const scope = typeof user.claims.scope === 'string' ? user.claims.scope.split(' ').filter(Boolean) : [];
+      return Promise.resolve([...fromClaim, ...scope]);
+    }
+    return this.#cached(this.#permissions, user.sub, async () => {
+      const response = await this.management.getUserAuthorizedResources({
+        userId: user.sub,
+        ...(this.options.roles.namespace ? { namespace: this.options.roles.namespace } : {}),
+      });
+      if (response.statusCode !== 200) return this.#refused('getUserAuthorizedResources', response);
+      const permissions: string[] = [];
+      for (const resource of response.data?.list ?? []) {
+        for (const action of resource.actions ?? []) permissions.push(`${resource.resourceCode}:${action}`);
+      }
+      return permissions;
+    });
+  }
+
+  /** Forgets cached roles and permissions (of one user, or everyone's). */
+  invalidate(userId?: string): void {
+    if (userId === undefined) {
+      this.#roles.clear();
+      this.#permissions.clear();
+    } else {
+      this.#roles.delete(userId);
+      this.#permissions.delete(userId);
+    }
+  }
+
+  #cached(cache: TtlCache<Promise<string[]>>, userId: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = cache.get(userId);
+    if (hit) return hit;
+    // A failure is not remembered: the next request asks again. A refusal counts as no roles.
+    const pending = load().catch((error: unknown) => {
+      cache.delete(userId);
+      if (error instanceof EnvelopeRefused) {
+        this.#logger.warn(error.message);
+        return [];
+      }
+      throw error;
+    });
+    cache.set(userId, pending, this.options.roles.cacheTtl);
+    return pending;
+  }
+
+  #refused(call: string, response: { statusCode: number; apiCode?: number }): never {
+    // Status and apiCode only: a misbehaving server may echo our request (credentials) in `message`.
+    const code = response.apiCode ? ` (apiCode ${response.apiCode})` : '';
+    throw new EnvelopeRefused(call, `${call} answered ${response.statusCode}${code}`);
+  }
+}
+
+/** A role lookup answered with a failed envelope (status and apiCode only, never the server's message). */
+class EnvelopeRefused extends AuthingError {
+  constructor(call: string, message: string) {
+    super('role_lookup_refused', call, message);
+  }
+}
