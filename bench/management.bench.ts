@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { buildStringToSign, ManagementClient, sign } from '../lib/sdk/index.js';
-import { makeNonce } from '../lib/sdk/signing/signature.js';
+import { ManagementClient } from '../lib/sdk/index.js';
+import { buildStringToSign, makeNonce, sign } from '../lib/sdk/signing/signature.js';
 import { fmt, percentile, startEmulatorProcess, type BenchSection } from './util.js';
 
 const require = createRequire(import.meta.url);

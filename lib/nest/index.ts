@@ -60,3 +60,6 @@ export type { SessionStoreOutageOptions } from './session/store-outage.js';
 export { redisSessionCluster } from './cluster/session-cluster.js';
 export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
 export type { AuthingRequest } from './request/request-context.js';
+export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
+export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';
+export type { AuthingEventsOptions } from './events/authing-events.module.js';

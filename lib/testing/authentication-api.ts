@@ -2,6 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { ApiError, API_CODES, invalidArgument } from './http.js';
 import { lockedError, type Lockout } from './lockout.js';
+import { registerAccountRoutes } from './end-user/account.js';
+import { codeChecker, type EndUserContext } from './end-user/context.js';
+import { registerMfaRoutes } from './end-user/mfa.js';
+import { registerMyDataRoutes } from './end-user/my-data.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { groupDto, roleDto, userDto, validateProfile, type AppRecord, type Store, type UserRecord } from './store.js';
 import { readClientCredentials, secretsEqual, tokenFromAuthorization, type TokenService } from './tokens.js';
@@ -189,7 +193,7 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
       throw invalidArgument(`connection ${connection} is not supported by the emulator (PASSWORD, PASSCODE)`);
     }
     if (user.status !== 'Activated') throw new ApiError(403, API_CODES.USER_LOCKED, 'User is suspended');
-    store.recordLogin(user);
+    store.recordLogin(user, { appId: app.appId, loginMethod: connection });
     return issue(user, app, scope);
   });
 
@@ -281,5 +285,19 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     return { list, totalCount: list.length };
   });
 
+  const context: EndUserContext = {
+    store,
+    passcodes,
+    route: (method, path, handler) => {
+      const key = `${method} /api/v3/${path}`;
+      if (routes.has(key)) throw new Error(`emulator: ${key} registered twice`);
+      routes.set(key, handler);
+    },
+    currentUser,
+    consumeCode: codeChecker(passcodes),
+  };
+  registerAccountRoutes(context);
+  registerMyDataRoutes(context);
+  registerMfaRoutes(context);
   return routes;
 }

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { JWK } from 'jose';
 import { authenticationRoutes, Passcodes, type AuthenticationHandler } from './authentication-api.js';
@@ -19,6 +20,7 @@ import {
   sendJson,
   successEnvelope,
 } from './http.js';
+import { EventSockets } from './events/socket-server.js';
 import { generateSigningKey, KeyRing } from './keys.js';
 import { Lockout, resolveLockout } from './lockout.js';
 import { managementRoutes, type ManagementHandler } from './management-api.js';
@@ -89,6 +91,7 @@ export class AuthingEmulator {
   readonly #allowedOrigin: OriginPolicy = (origin) =>
     [...this.#store.apps.values()].some((app) => appOrigins(app).has(origin));
   #lockout!: Lockout;
+  #events!: EventSockets;
   #refreshTokenTtl = 0;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
@@ -151,6 +154,13 @@ export class AuthingEmulator {
         () => res.destroy(),
       );
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => socket.destroy());
+      ready.then(
+        (emulator) => emulator.#upgrade(req, socket),
+        () => socket.destroy(),
+      );
+    });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -201,6 +211,16 @@ export class AuthingEmulator {
       (id) => store.accessKeys.get(id),
       (options.signatureWindowSeconds ?? 900) * 1000,
     );
+    this.#events = new EventSockets({
+      accessKeySecret: (id) => store.accessKeys.get(id),
+      verifyAccessToken: (token) => this.#tokens.verifyAccessToken(token),
+    });
+    store.onEvent = (code, payload) => {
+      this.#events.publish(
+        code,
+        typeof payload === 'string' ? payload : JSON.stringify({ eventType: code, data: payload }),
+      );
+    };
     this.#managementRoutes = managementRoutes(store);
     this.#authenticationRoutes = authenticationRoutes({
       store,
@@ -361,6 +381,7 @@ export class AuthingEmulator {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       if (this.#sweeper) clearInterval(this.#sweeper);
+      this.#events?.close();
       const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
       this.#server.closeAllConnections();
       await closed;
@@ -440,6 +461,28 @@ export class AuthingEmulator {
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal emulator error' });
       else res.destroy();
     }
+  }
+
+  /** WebSocket upgrades: the event subscription socket, nothing else. */
+  async #upgrade(req: IncomingMessage, socket: Duplex): Promise<void> {
+    try {
+      if (!(await this.#events.upgrade(req, socket))) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+    } catch (error) {
+      this.#logger?.error(`event socket failed: ${(error as Error)?.message ?? String(error)}`);
+      socket.destroy();
+    }
+  }
+
+  /** Subscribers listening to an event code on the event socket. */
+  eventSubscriberCount(eventCode: string): number {
+    return this.#events.subscriberCount(eventCode);
+  }
+
+  /** The event socket base (`socketUri` of the SDK clients): `ws://<host>:<port>`. */
+  get socketUri(): string {
+    return this.origin.replace(/^http/, 'ws');
   }
 
   /** `/api/...`: every answer is an Authing envelope at HTTP 200, success or business error. */

@@ -212,7 +212,7 @@ export class OidcFrontDoor {
           loginPage({ uid: details.uid, appName, account, error: 'This account is suspended.' }),
         );
       }
-      this.options.store.recordLogin(user);
+      this.options.store.recordLogin(user, { appId: String(details.params.client_id ?? ''), loginMethod: 'PASSWORD' });
       return this.#provider.interactionFinished(
         req,
         res,

@@ -1,140 +1,32 @@
-import { randomBytes } from 'node:crypto';
 import { conflict, invalidArgument, notFound, ApiError, API_CODES } from './http.js';
+import {
+  DEFAULT_APP_NAME,
+  DEFAULT_LOGOUT_REDIRECT_URIS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_REDIRECT_URIS,
+  newId,
+  newSecret,
+  now,
+  roleKey,
+  type AppRecord,
+  type GroupRecord,
+  type PersistedState,
+  type PolicyRecord,
+  type PolicyTargetType,
+  type ResourceRecord,
+  type RoleRecord,
+  type UserRecord,
+} from './store/records.js';
+import { userDto, type ValidatedProfile } from './store/dtos.js';
 import type { PrivateSigningJwk } from './keys.js';
-import type { EmulatorAccessKey, EmulatorApp, EmulatorClientAuthMethod, EmulatorUser } from './types.js';
-import type { Args } from './validate.js';
+import { Collections } from './store/collections.js';
+import type { EmulatorClientAuthMethod } from './types.js';
 
-export type UserStatus = 'Suspended' | 'Resigned' | 'Activated' | 'Archived' | 'Deactivated';
-const USER_STATUSES: readonly string[] = ['Suspended', 'Resigned', 'Activated', 'Archived', 'Deactivated'];
-const GENDERS: readonly string[] = ['M', 'F', 'U'];
+export * from './store/records.js';
 
-/** Free-text profile fields of Authing's `UserDto` the emulator stores as given. */
-export const PROFILE_STRING_FIELDS = [
-  'email',
-  'phone',
-  'phoneCountryCode',
-  'username',
-  'externalId',
-  'name',
-  'nickname',
-  'photo',
-  'birthdate',
-  'country',
-  'province',
-  'city',
-  'address',
-  'streetAddress',
-  'postalCode',
-  'company',
-  'browser',
-  'device',
-  'givenName',
-  'familyName',
-  'middleName',
-  'profile',
-  'preferredUsername',
-  'website',
-  'zoneinfo',
-  'locale',
-  'formatted',
-  'region',
-  'locality',
-  'identityNumber',
-] as const;
-
-export interface UserRecord {
-  userId: string;
-  createdAt: string;
-  updatedAt: string;
-  status: UserStatus;
-  gender: 'M' | 'F' | 'U';
-  emailVerified: boolean;
-  phoneVerified: boolean;
-  profile: Record<string, string>;
-  customData: Record<string, unknown>;
-  passwordHash?: string;
-  passwordLastSetAt?: string;
-  loginsCount: number;
-  lastLogin?: string;
-  userSourceType: 'adminCreated' | 'register';
-}
-
-export interface RoleRecord {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  namespace: string;
-  status: 'ENABLE' | 'DISABLE';
-  disableTime?: number;
-  createdAt: string;
-  members: Set<string>;
-}
-
-export interface GroupRecord {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  type: string;
-  customData: Record<string, unknown>;
-  createdAt: string;
-  members: Set<string>;
-}
-
-export type ResourceType = 'DATA' | 'API' | 'MENU' | 'BUTTON' | 'UI';
-const RESOURCE_TYPES: readonly string[] = ['DATA', 'API', 'MENU', 'BUTTON', 'UI'];
-
-export interface ResourceRecord {
-  code: string;
-  name?: string;
-  description?: string;
-  type: ResourceType;
-  actions: { name: string; description: string }[];
-  apiIdentifier?: string;
-  namespace: string;
-}
-
-export type PolicyTargetType = 'USER' | 'ROLE' | 'GROUP' | 'DEPARTMENT';
-
-export interface PolicyRecord {
-  namespace: string;
-  targetType: PolicyTargetType;
-  targetIdentifier: string;
-  resourceCode: string;
-  resourceType: ResourceType;
-  actions: string[];
-}
-
-export interface AppRecord extends EmulatorApp {
-  createdAt: string;
-}
-
-/** The JSON document of the `dataFile`. */
-export interface PersistedState {
-  version: 1;
-  users: UserRecord[];
-  roles: (Omit<RoleRecord, 'members'> & { members: string[] })[];
-  groups: (Omit<GroupRecord, 'members'> & { members: string[] })[];
-  resources: ResourceRecord[];
-  policies: PolicyRecord[];
-  apps: AppRecord[];
-  accessKeys: EmulatorAccessKey[];
-  signingKeys: PrivateSigningJwk[];
-}
-
-export const DEFAULT_NAMESPACE = 'default';
-
-/** 24 hex characters, the shape of Authing's object ids. */
-export function newId(): string {
-  return randomBytes(12).toString('hex');
-}
-
-export function newSecret(): string {
-  return randomBytes(16).toString('hex');
-}
-
-const now = (): string => new Date().toISOString();
+/** Most rows a log collection keeps (older ones are dropped first). */
+export const MAX_LOG_ROWS = 1000;
+export * from './store/dtos.js';
 
 type UserIdType = 'user_id' | 'email' | 'phone' | 'username' | 'external_id';
 
@@ -151,6 +43,10 @@ export class Store {
   readonly apps = new Map<string, AppRecord>();
   readonly accessKeys = new Map<string, string>();
   signingKeys: PrivateSigningJwk[] = [];
+  /** Rows of the families without a dedicated store (see `families/`). */
+  readonly collections = new Collections();
+  /** When each user was last kicked out (epoch seconds): their earlier tokens no longer count. */
+  readonly kickedAt = new Map<string, number>();
   /** Main application id (the first one created). */
   mainAppId = '';
 
@@ -164,6 +60,13 @@ export class Store {
 
   changed(): void {
     this.onChange();
+  }
+
+  /** Called for each event (`authing.user.created`…); the emulator sends them to event subscribers. */
+  onEvent: (eventCode: string, payload: unknown) => void = () => undefined;
+
+  emit(eventCode: string, payload: unknown): void {
+    this.onEvent(eventCode, payload);
   }
 
   // ─── Users ──────────────────────────────────────────────────────────────────────────────────────
@@ -205,6 +108,7 @@ export class Store {
     this.users.set(userId, user);
     this.#index(user);
     this.changed();
+    this.emit('authing.user.created', userDto(user));
     return user;
   }
 
@@ -227,6 +131,7 @@ export class Store {
     }
     this.#index(user);
     this.changed();
+    this.emit('authing.user.updated', userDto(user));
     return user;
   }
 
@@ -235,14 +140,47 @@ export class Store {
     this.users.delete(user.userId);
     for (const role of this.roles.values()) role.members.delete(user.userId);
     for (const group of this.groups.values()) group.members.delete(user.userId);
+    for (const d of this.collections.of('departments').values()) {
+      if (Array.isArray(d.members)) d.members = d.members.filter((id) => id !== user.userId);
+    }
     this.policies = this.policies.filter((p) => !(p.targetType === 'USER' && p.targetIdentifier === user.userId));
+    this.emit('authing.user.deleted', userDto(user));
     this.changed();
   }
 
-  recordLogin(user: UserRecord): void {
+  /** Counts a successful login and adds it to the login history (newest first, bounded). */
+  recordLogin(user: UserRecord, details: { appId?: string; clientIp?: string; loginMethod?: string } = {}): void {
     user.loginsCount += 1;
     user.lastLogin = now();
+    const history = this.collections.of('loginHistory');
+    const id = newId();
+    history.set(id, {
+      id,
+      userId: user.userId,
+      appId: details.appId ?? '',
+      clientIp: details.clientIp ?? '127.0.0.1',
+      loginMethod: details.loginMethod ?? 'PASSWORD',
+      success: true,
+      loginAt: user.lastLogin,
+    });
+    if (history.size > MAX_LOG_ROWS) history.delete(history.keys().next().value!);
+    this.emit('authing.user.login', { ...userDto(user), appId: details.appId ?? '' });
     this.changed();
+  }
+
+  /**
+   * Ends every session of a user: tokens issued before now stop verifying (and so introspect as
+   * inactive). A back-channel logout hook can call this too.
+   */
+  kickUser(userId: string): void {
+    this.kickedAt.set(userId, Date.now());
+    this.changed();
+  }
+
+  /** Whether a token with this `iat` (seconds) was issued before the user's last kick. */
+  isKicked(userId: string, iat: number): boolean {
+    const at = this.kickedAt.get(userId);
+    return at !== undefined && iat * 1000 < at;
   }
 
   findUser(id: string, type: string = 'user_id'): UserRecord | undefined {
@@ -375,10 +313,36 @@ export class Store {
     this.roles.set(key, role);
   }
 
+  /** A user's roles: assigned directly, or to a department the user is a member of. */
   rolesOfUser(userId: string, namespace?: string): RoleRecord[] {
+    const departments = this.departmentsOfUser(userId);
     return [...this.roles.values()].filter(
-      (r) => r.members.has(userId) && (namespace === undefined || r.namespace === namespace),
+      (r) =>
+        (namespace === undefined || r.namespace === namespace) &&
+        (r.members.has(userId) || departments.some((d) => this.roleDepartments(r).includes(d))),
     );
+  }
+
+  /** Ids of the departments a user belongs to (see `families/organizations.ts`). */
+  departmentsOfUser(userId: string): string[] {
+    const out: string[] = [];
+    for (const [id, row] of this.collections.of('departments')) {
+      if (Array.isArray(row.members) && row.members.includes(userId)) out.push(id);
+    }
+    return out;
+  }
+
+  /** Ids of the departments a role is assigned to. */
+  roleDepartments(role: RoleRecord): string[] {
+    const row = this.collections.of('roleDepartments').get(roleKey(role.namespace, role.code));
+    return Array.isArray(row?.departmentIds) ? (row.departmentIds as string[]) : [];
+  }
+
+  setRoleDepartments(role: RoleRecord, departmentIds: string[]): void {
+    const rows = this.collections.of('roleDepartments');
+    if (departmentIds.length === 0) rows.delete(roleKey(role.namespace, role.code));
+    else rows.set(roleKey(role.namespace, role.code), { departmentIds: [...new Set(departmentIds)] });
+    this.changed();
   }
 
   // ─── Groups ─────────────────────────────────────────────────────────────────────────────────────
@@ -473,6 +437,7 @@ export class Store {
       );
     }
     for (const group of this.groupsOfUser(userId)) out.push(...this.policiesOf('GROUP', group.code, namespace));
+    for (const id of this.departmentsOfUser(userId)) out.push(...this.policiesOf('DEPARTMENT', id, namespace));
     return out;
   }
 
@@ -518,6 +483,8 @@ export class Store {
       apps: [...this.apps.values()],
       accessKeys: [...this.accessKeys].map(([accessKeyId, accessKeySecret]) => ({ accessKeyId, accessKeySecret })),
       signingKeys: this.signingKeys,
+      collections: this.collections.toJSON(),
+      kickedAt: Object.fromEntries(this.kickedAt),
     };
   }
 
@@ -536,26 +503,10 @@ export class Store {
     this.mainAppId = state.apps[0]?.appId ?? '';
     for (const k of state.accessKeys) this.accessKeys.set(k.accessKeyId, k.accessKeySecret);
     this.signingKeys = state.signingKeys;
+    this.collections.load(state.collections);
+    for (const [userId, at] of Object.entries(state.kickedAt ?? {}))
+      if (typeof at === 'number') this.kickedAt.set(userId, at);
   }
-}
-
-export const DEFAULT_REDIRECT_URIS = ['http://localhost:3000/callback', 'http://127.0.0.1:3000/callback'];
-/**
- * Matching is exact, as at Authing: both spellings of the home page are registered, so an app sending
- * `http://127.0.0.1:3000/` (the sample, and most apps) and one sending it without the slash both work.
- */
-export const DEFAULT_LOGOUT_REDIRECT_URIS = [
-  'http://localhost:3000/',
-  'http://localhost:3000',
-  'http://127.0.0.1:3000/',
-  'http://127.0.0.1:3000',
-];
-
-/** The name on the hosted login page of an application created without one. */
-export const DEFAULT_APP_NAME = 'My App';
-
-function roleKey(namespace: string, code: string): string {
-  return `${namespace}\u0000${code}`;
 }
 
 function isPersistedState(value: unknown): value is PersistedState {
@@ -567,144 +518,4 @@ function isPersistedState(value: unknown): value is PersistedState {
       Array.isArray(v[k]),
     )
   );
-}
-
-// ─── Input validation and output shapes ──────────────────────────────────────────────────────────
-
-export interface ValidatedProfile {
-  /** String fields; `null` clears on update. */
-  profile: Record<string, string | null>;
-  status?: UserStatus;
-  gender?: 'M' | 'F' | 'U';
-  emailVerified?: boolean;
-  phoneVerified?: boolean;
-  customData?: Record<string, unknown>;
-}
-
-/** Validates the profile part of a create/update request; unknown fields are ignored like Authing does. */
-export function validateProfile(args: Args): ValidatedProfile {
-  const out: ValidatedProfile = { profile: {} };
-  for (const field of PROFILE_STRING_FIELDS) {
-    const value = args[field];
-    if (value === undefined) continue;
-    if (value !== null && typeof value !== 'string') throw invalidArgument(`Field ${field} must be a string`);
-    out.profile[field] = value;
-  }
-  if (
-    typeof out.profile.email === 'string' &&
-    out.profile.email !== '' &&
-    !/^[^\s@]+@[^\s@]+$/.test(out.profile.email)
-  ) {
-    throw invalidArgument('Field email is not a valid email address');
-  }
-  if (args.status !== undefined && args.status !== null) {
-    if (typeof args.status !== 'string' || !USER_STATUSES.includes(args.status)) {
-      throw invalidArgument(`Field status must be one of ${USER_STATUSES.join(', ')}`);
-    }
-    out.status = args.status as UserStatus;
-  }
-  if (args.gender !== undefined && args.gender !== null) {
-    if (typeof args.gender !== 'string' || !GENDERS.includes(args.gender)) {
-      throw invalidArgument('Field gender must be one of M, F, U');
-    }
-    out.gender = args.gender as 'M' | 'F' | 'U';
-  }
-  for (const field of ['emailVerified', 'phoneVerified'] as const) {
-    const value = args[field];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'boolean') throw invalidArgument(`Field ${field} must be a boolean`);
-    out[field] = value;
-  }
-  if (args.customData !== undefined && args.customData !== null) {
-    if (typeof args.customData !== 'object' || Array.isArray(args.customData)) {
-      throw invalidArgument('Field customData must be an object');
-    }
-    out.customData = args.customData as Record<string, unknown>;
-  }
-  return out;
-}
-
-export function isResourceType(value: unknown): value is ResourceType {
-  return typeof value === 'string' && RESOURCE_TYPES.includes(value);
-}
-
-/** Authing's `UserDto`; never carries password material. */
-export function userDto(user: UserRecord, options: { withCustomData?: boolean } = {}): EmulatorUser {
-  const dto: EmulatorUser = {
-    userId: user.userId,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-    status: user.status,
-    workStatus: 'Active',
-    gender: user.gender,
-    emailVerified: user.emailVerified,
-    phoneVerified: user.phoneVerified,
-    loginsCount: user.loginsCount,
-    userSourceType: user.userSourceType,
-    ...user.profile,
-  };
-  if (user.lastLogin) dto.lastLogin = user.lastLogin;
-  if (user.passwordLastSetAt) dto.passwordLastSetAt = user.passwordLastSetAt;
-  if (options.withCustomData) dto.customData = { ...user.customData };
-  return dto;
-}
-
-export function roleDto(role: RoleRecord): Record<string, unknown> {
-  return {
-    id: role.id,
-    code: role.code,
-    name: role.name,
-    description: role.description,
-    namespace: role.namespace,
-    namespaceName: role.namespace === DEFAULT_NAMESPACE ? 'Default' : role.namespace,
-    status: role.status,
-    ...(role.disableTime !== undefined ? { disableTime: role.disableTime } : {}),
-  };
-}
-
-export function groupDto(group: GroupRecord, options: { withCustomData?: boolean } = {}): Record<string, unknown> {
-  return {
-    id: group.id,
-    code: group.code,
-    name: group.name,
-    description: group.description,
-    type: group.type,
-    metadataSource: [],
-    ...(options.withCustomData ? { customData: { ...group.customData } } : {}),
-  };
-}
-
-export function resourceDto(resource: ResourceRecord): Record<string, unknown> {
-  const dto: Record<string, unknown> = {
-    code: resource.code,
-    type: resource.type,
-    actions: resource.actions,
-    namespace: resource.namespace,
-  };
-  if (resource.name !== undefined) dto.name = resource.name;
-  if (resource.description !== undefined) dto.description = resource.description;
-  if (resource.apiIdentifier !== undefined) dto.apiIdentifier = resource.apiIdentifier;
-  return dto;
-}
-
-export function publicApp(app: AppRecord): EmulatorApp {
-  return {
-    appId: app.appId,
-    appSecret: app.appSecret,
-    appName: app.appName,
-    redirectUris: [...app.redirectUris],
-    logoutRedirectUris: [...app.logoutRedirectUris],
-    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-    ...(app.webOrigins ? { webOrigins: [...app.webOrigins] } : {}),
-  };
-}
-
-/** The browser origins of an application: of its redirect and logout redirect URIs, and its web origins. */
-export function appOrigins(app: EmulatorApp): Set<string> {
-  const origins = new Set<string>();
-  for (const uri of [...app.redirectUris, ...app.logoutRedirectUris, ...(app.webOrigins ?? [])]) {
-    const parsed = URL.parse(uri);
-    if (parsed && parsed.origin !== 'null') origins.add(parsed.origin);
-  }
-  return origins;
 }

@@ -95,6 +95,9 @@ export class TokenService {
       throw new Error('not an access token');
     }
     if (this.isRevoked(payload.jti)) throw new Error('the token was revoked');
+    if (typeof payload.iat === 'number' && this.store.isKicked(payload.sub, payload.iat)) {
+      throw new Error('the session was ended by an administrator');
+    }
     return payload as AccessTokenClaims;
   }
 

@@ -28,7 +28,7 @@ describe('emulator: command line', () => {
     let err = '';
     proc.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}${err}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}${err}`)), 60_000);
       proc.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('Press Ctrl+C to stop')) {
@@ -60,7 +60,7 @@ describe('emulator: command line', () => {
     const state = JSON.parse(await readFile(dataFile, 'utf8')) as { version: number; apps: { appId: string }[] };
     expect(state.version).toBe(1);
     expect(out).toContain(state.apps[0]!.appId);
-  });
+  }, 90_000);
 
   it('takes --app-name (banner and login card), the token lifetimes and the lockout settings', async () => {
     const proc = spawn(
@@ -76,7 +76,7 @@ describe('emulator: command line', () => {
     child = proc;
     let out = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 60_000);
       proc.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes('Press Ctrl+C to stop')) {
@@ -125,7 +125,7 @@ describe('emulator: command line', () => {
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGTERM');
     await exited;
-  }, 30_000);
+  }, 90_000);
 
   it('says in one line that the port is busy, and exits with code 3', async () => {
     const blocker = createServer();
@@ -147,5 +147,5 @@ describe('emulator: command line', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
-  }, 30_000);
+  }, 90_000);
 });

@@ -6,8 +6,7 @@ import 'reflect-metadata';
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import type {
-  AuthenticationClient} from '../../lib/index.js';
+import type { AuthenticationClient } from '../../lib/index.js';
 import {
   AuthingClient,
   AuthingGuard,

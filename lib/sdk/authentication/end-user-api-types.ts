@@ -12,7 +12,7 @@ import type {
   User,
 } from '../management/management-api-types.js';
 
-/** Tokens answered by sign-in and by the token endpoint. */
+/** Tokens answered by the sign-in API (`expire_in`, as Authing spells it there; the token endpoint answers `OidcTokenSet`). */
 export interface LoginTokenSet {
   access_token: string;
   id_token?: string;

@@ -5,13 +5,13 @@ import type { ManagementApi, ManagementData, ManagementMethod } from '../catalog
 import { isPlainObject, type EndpointSpec } from '../catalogue/endpoint.js';
 
 /** The name of a catalogue query parameter, bare or in a `[name, default, wireName?]` tuple. */
-type ParamName<P> = P extends string ? P : P extends readonly [infer N, ...unknown[]] ? N : never;
+export type QueryParamName<P> = P extends string ? P : P extends readonly [infer N, ...unknown[]] ? N : never;
 
 /** Management methods that may be iterated: every GET with `page`, and every body call (via `options.pagination`). */
 export type PaginatedMethod = {
   [K in ManagementMethod]: (typeof MANAGEMENT_ENDPOINTS)[K] extends readonly ['GET', string, 'query', infer Q]
     ? Q extends readonly (infer P)[]
-      ? 'page' extends ParamName<P>
+      ? 'page' extends QueryParamName<P>
         ? K
         : never
       : never

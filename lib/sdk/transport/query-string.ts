@@ -47,3 +47,15 @@ function scalar(value: unknown): string {
 function encode(text: string): string {
   return encodeURIComponent(text);
 }
+
+/** `key=value&…` of string parameters, undefined ones skipped, in insertion order (no leading `?`). */
+export function encodeQuery(params: Readonly<Record<string, string | undefined>>): string {
+  return toQueryString(params).slice(1);
+}
+
+/** Form encoding (`application/x-www-form-urlencoded`) for token-endpoint bodies, undefined fields dropped. */
+export function encodeForm(fields: Readonly<Record<string, string | undefined>>): string {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.append(k, v);
+  return form.toString();
+}

@@ -1,0 +1,123 @@
+import { ApiError, API_CODES } from '../http.js';
+
+import { groupDto, userDto, type UserRecord } from '../store.js';
+import {
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  paginate,
+  pagination,
+  requireString,
+  requireStringArray,
+  type Args,
+} from '../validate.js';
+import type { FamilyContext } from '../api/registry.js';
+import { summarize } from '../api/authorized-resources.js';
+
+/** Registers the group routes. */
+export function registerGroups(ctx: FamilyContext): void {
+  const { store, route } = ctx;
+
+  route('POST', 'create-group', (args) =>
+    groupDto(
+      store.createGroup({
+        code: requireString(args, 'code'),
+        name: requireString(args, 'name'),
+        description: optionalString(args, 'description'),
+        type: optionalString(args, 'type'),
+        customData: optionalObject(args, 'customData'),
+      }),
+      { withCustomData: true },
+    ),
+  );
+
+  route('GET', 'get-group', (args) =>
+    groupDto(store.requireGroup(requireString(args, 'code')), {
+      withCustomData: optionalBoolean(args, 'withCustomData'),
+    }),
+  );
+
+  route('GET', 'list-groups', (args) => {
+    const { page, limit } = pagination(args);
+    const keywords = optionalString(args, 'keywords')?.toLowerCase();
+    const withCustomData = optionalBoolean(args, 'withCustomData');
+    const groups = [...store.groups.values()].filter(
+      (g) => !keywords || g.code.toLowerCase().includes(keywords) || g.name.toLowerCase().includes(keywords),
+    );
+    return paginate(
+      groups.map((g) => groupDto(g, { withCustomData })),
+      page,
+      limit,
+    );
+  });
+
+  route('POST', 'update-group', (args) => {
+    const group = store.requireGroup(requireString(args, 'code'));
+    const newCode = optionalString(args, 'newCode');
+    if (newCode && newCode !== group.code) {
+      if (store.groups.has(newCode))
+        throw new ApiError(400, API_CODES.ALREADY_EXISTS, `Group ${newCode} already exists`);
+      store.groups.delete(group.code);
+      for (const p of store.policies) {
+        if (p.targetType === 'GROUP' && p.targetIdentifier === group.code) p.targetIdentifier = newCode;
+      }
+      group.code = newCode;
+      store.groups.set(newCode, group);
+    }
+    group.name = optionalString(args, 'name') ?? group.name;
+    group.description = optionalString(args, 'description') ?? group.description;
+    const customData = optionalObject(args, 'customData');
+    if (customData) group.customData = { ...group.customData, ...customData };
+    store.changed();
+    return groupDto(group, { withCustomData: true });
+  });
+
+  route('POST', 'delete-groups-batch', (args) => {
+    for (const code of requireStringArray(args, 'codeList')) {
+      if (store.groups.delete(code)) {
+        store.policies = store.policies.filter((p) => !(p.targetType === 'GROUP' && p.targetIdentifier === code));
+      }
+    }
+    store.changed();
+    return { success: true };
+  });
+
+  const groupMembers = (args: Args): { code: string; users: UserRecord[] } => {
+    const code = requireString(args, 'code');
+    const users = requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
+    return { code, users };
+  };
+
+  route('POST', 'add-group-members', (args) => {
+    const { code, users } = groupMembers(args);
+    const group = store.requireGroup(code);
+    for (const user of users) group.members.add(user.userId);
+    store.changed();
+    return { success: true };
+  });
+
+  route('POST', 'remove-group-members', (args) => {
+    const { code, users } = groupMembers(args);
+    const group = store.requireGroup(code);
+    for (const user of users) group.members.delete(user.userId);
+    store.changed();
+    return { success: true };
+  });
+
+  route('GET', 'list-group-members', (args) => {
+    const group = store.requireGroup(requireString(args, 'code'));
+    const { page, limit } = pagination(args);
+    const withCustomData = optionalBoolean(args, 'withCustomData');
+    const users = [...group.members]
+      .map((id) => store.users.get(id))
+      .filter((u): u is UserRecord => u !== undefined)
+      .map((u) => userDto(u, { withCustomData }));
+    return paginate(users, page, limit);
+  });
+
+  route('GET', 'get-group-authorized-resources', (args) => {
+    const group = store.requireGroup(requireString(args, 'code'));
+    const list = summarize(store.policiesOf('GROUP', group.code, optionalString(args, 'namespace')), store, args);
+    return { list, totalCount: list.length };
+  });
+}

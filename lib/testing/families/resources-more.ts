@@ -1,0 +1,165 @@
+import { invalidArgument } from '../http.js';
+import { DEFAULT_NAMESPACE, isResourceType, resourceDto, type PolicyRecord } from '../store.js';
+import {
+  optionalString,
+  paginate,
+  pagination,
+  requireArray,
+  requireString,
+  requireStringArray,
+  type Args,
+} from '../validate.js';
+import type { FamilyContext } from '../api/registry.js';
+
+/** Whether policies grant `action` on `resource` (a code, or `code:sub` for a part of it). */
+export function allows(policies: PolicyRecord[], resource: string, action: string): boolean {
+  return policies.some(
+    (p) =>
+      (p.resourceCode === resource || resource.startsWith(`${p.resourceCode}:`)) &&
+      (p.actions.includes(action) || p.actions.includes('*')),
+  );
+}
+
+/** Batch resource calls and the authorization questions apps ask (`is-action-allowed` and friends). */
+export function registerMoreResourceRoutes(ctx: FamilyContext): void {
+  const { store, route } = ctx;
+  const ns = (args: Args): string =>
+    optionalString(args, 'namespaceCode') ?? optionalString(args, 'namespace') ?? DEFAULT_NAMESPACE;
+
+  route('POST', 'create-resources-batch', (args) => {
+    const namespace = ns(args);
+    const items = requireArray(args, 'list').map((raw, i) => {
+      if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
+      const item = raw as Args;
+      if (!isResourceType(item.type))
+        throw invalidArgument(`Field list[${i}].type must be one of DATA, API, MENU, BUTTON, UI`);
+      return item;
+    });
+    return items.map((item) =>
+      resourceDto(
+        store.createResource({
+          code: requireString(item, 'code'),
+          namespace,
+          type: item.type as never,
+          name: optionalString(item, 'name'),
+          description: optionalString(item, 'description'),
+          apiIdentifier: optionalString(item, 'apiIdentifier'),
+          actions: (Array.isArray(item.actions) ? item.actions : []).map((a: Args) => ({
+            name: String(a.name),
+            description: String(a.description ?? ''),
+          })),
+        }),
+      ),
+    );
+  });
+  route('GET', 'get-resources-batch', (args) => {
+    const namespace = ns(args);
+    return requireStringArray(args, 'codeList')
+      .map((code) => store.resources.get(`${namespace}\u0000${code}`))
+      .filter((r) => r !== undefined)
+      .map(resourceDto);
+  });
+  route('GET', 'list-common-resource', (args) => {
+    const { page, limit } = pagination(args);
+    const keyword = optionalString(args, 'keyword')?.toLowerCase();
+    const namespaces = args.namespaceCodeList === undefined ? undefined : requireStringArray(args, 'namespaceCodeList');
+    const list = [...store.resources.values()].filter(
+      (r) =>
+        (!namespaces || namespaces.includes(r.namespace)) &&
+        (!keyword || r.code.toLowerCase().includes(keyword) || (r.name ?? '').toLowerCase().includes(keyword)),
+    );
+    return paginate(
+      list.map((r) => ({ id: `${r.namespace}:${r.code}`, ...resourceDto(r), namespaceCode: r.namespace })),
+      page,
+      limit,
+    );
+  });
+  route('POST', 'delete-common-resources-batch', (args) => {
+    for (const id of requireStringArray(args, 'ids')) {
+      const [namespace = '', code = ''] = id.split(':');
+      const resource = store.resources.get(`${namespace}\u0000${code}`);
+      if (resource) store.deleteResource(resource);
+    }
+    return { success: true };
+  });
+
+  route('POST', 'is-action-allowed', (args) => {
+    const user = store.requireUser(requireString(args, 'userId'));
+    const action = requireString(args, 'action');
+    const resource = requireString(args, 'resource');
+    return { allowed: allows(store.effectivePolicies(user.userId, ns(args)), resource, action) };
+  });
+  route('POST', 'check-external-user-permission', (args) => {
+    const user = store.requireUser(requireString(args, 'externalId'), 'external_id');
+    const action = requireString(args, 'action');
+    const namespace = ns(args);
+    const policies = store.effectivePolicies(user.userId, namespace);
+    return {
+      checkResultList: requireStringArray(args, 'resources').map((resource) => ({
+        namespaceCode: namespace,
+        action,
+        resource,
+        enabled: allows(policies, resource, action),
+      })),
+    };
+  });
+  route('POST', 'get-user-resource-permission-list', (args) => {
+    const user = store.requireUser(requireString(args, 'userId'));
+    const namespace = ns(args);
+    const policies = store.effectivePolicies(user.userId, namespace);
+    return {
+      permissionList: requireStringArray(args, 'resources').map((resource) => ({
+        namespaceCode: namespace,
+        resource,
+        actions: [
+          ...new Set(
+            policies
+              .filter((p) => p.resourceCode === resource || resource.startsWith(`${p.resourceCode}:`))
+              .flatMap((p) => p.actions),
+          ),
+        ],
+      })),
+    };
+  });
+  route('POST', 'get-user-permission-list', (args) => {
+    const namespaces = args.namespaceCodes === undefined ? undefined : requireStringArray(args, 'namespaceCodes');
+    return {
+      userPermissionList: requireStringArray(args, 'userIds').map((userId) => ({
+        userId,
+        namespaceCode: namespaces?.[0] ?? DEFAULT_NAMESPACE,
+        resourcesAuthorized: store
+          .effectivePolicies(userId)
+          .filter((p) => !namespaces || namespaces.includes(p.namespace))
+          .map((p) => ({ resourceCode: p.resourceCode, resourceType: p.resourceType, actions: p.actions })),
+      })),
+    };
+  });
+  route('POST', 'list-resource-targets', (args) => {
+    const namespace = ns(args);
+    const actions = args.actions === undefined ? undefined : requireStringArray(args, 'actions');
+    return {
+      authTargets: requireStringArray(args, 'resources').map((resource) => ({
+        resource,
+        actionAuthList: store.policies
+          .filter((p) => p.namespace === namespace && p.resourceCode === resource)
+          .flatMap((p) =>
+            p.actions
+              .filter((a) => !actions || actions.includes(a))
+              .map((action) => ({ action, targetType: p.targetType, targetIdentifier: p.targetIdentifier })),
+          ),
+      })),
+    };
+  });
+  route('POST', 'get-resource-authorized-targets', (args) => {
+    const resource = requireString(args, 'resource');
+    const namespace = ns(args);
+    const targetType = optionalString(args, 'targetType');
+    const { page, limit } = pagination(args);
+    const list = store.policies
+      .filter(
+        (p) => p.namespace === namespace && p.resourceCode === resource && (!targetType || p.targetType === targetType),
+      )
+      .map((p) => ({ targetType: p.targetType, targetIdentifier: p.targetIdentifier, actions: p.actions }));
+    return paginate(list, page, limit);
+  });
+}

@@ -1,0 +1,230 @@
+import { conflict, invalidArgument, notFound } from '../http.js';
+import { DEFAULT_NAMESPACE, roleDto, userDto, type RoleRecord, type UserRecord } from '../store.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  paginate,
+  pagination,
+  requireArray,
+  requireString,
+  requireStringArray,
+  type Args,
+} from '../validate.js';
+import type { FamilyContext } from '../api/registry.js';
+import { summarize } from '../api/authorized-resources.js';
+
+/** Registers the role routes. */
+export function registerRoles(ctx: FamilyContext): void {
+  const { store, route } = ctx;
+
+  route('POST', 'create-role', (args) =>
+    roleDto(
+      store.createRole({
+        code: requireString(args, 'code'),
+        name: optionalString(args, 'name'),
+        description: optionalString(args, 'description'),
+        namespace: optionalString(args, 'namespace'),
+        disableTime: optionalInteger(args, 'disableTime'),
+      }),
+    ),
+  );
+
+  route('GET', 'get-role', (args) =>
+    roleDto(store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'))),
+  );
+
+  route('GET', 'list-roles', (args) => {
+    const { page, limit } = pagination(args);
+    const namespace = optionalString(args, 'namespace');
+    const keywords = optionalString(args, 'keywords')?.toLowerCase();
+    const roles = [...store.roles.values()].filter(
+      (r) =>
+        (!namespace || r.namespace === namespace) &&
+        (!keywords || r.code.toLowerCase().includes(keywords) || r.name.toLowerCase().includes(keywords)),
+    );
+    return paginate(roles.map(roleDto), page, limit);
+  });
+
+  route('POST', 'delete-roles-batch', (args) => {
+    const namespace = optionalString(args, 'namespace');
+    for (const code of requireStringArray(args, 'codeList')) {
+      const role = store.findRole(code, namespace);
+      if (role) store.deleteRole(role);
+    }
+    return { success: true };
+  });
+
+  route('POST', 'update-role', (args) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+    const newCode = requireString(args, 'newCode');
+    store.renameRole(role, newCode);
+    role.name = optionalString(args, 'name') ?? role.name;
+    role.description = optionalString(args, 'description') ?? role.description;
+    store.changed();
+    return { success: true };
+  });
+
+  /** Users and departments named by `targets` (USER or DEPARTMENT, as Authing accepts). */
+  const roleTargets = (args: Args): { users: UserRecord[]; departments: string[] } => {
+    const out = { users: [] as UserRecord[], departments: [] as string[] };
+    for (const [i, raw] of requireArray(args, 'targets').entries()) {
+      if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field targets[${i}] must be an object`);
+      const target = raw as Args;
+      const type = requireString(target, 'targetType');
+      const identifier = requireString(target, 'targetIdentifier');
+      if (type === 'USER') out.users.push(store.requireUser(identifier));
+      else if (type === 'DEPARTMENT') {
+        if (!store.collections.of('departments').has(identifier)) {
+          throw notFound(`Department ${identifier} does not exist`);
+        }
+        out.departments.push(identifier);
+      } else throw invalidArgument(`Field targets[${i}].targetType must be USER or DEPARTMENT`);
+    }
+    return out;
+  };
+
+  const assign = (role: RoleRecord, targets: ReturnType<typeof roleTargets>, add: boolean): void => {
+    for (const user of targets.users) {
+      if (add) role.members.add(user.userId);
+      else role.members.delete(user.userId);
+    }
+    const departments = store.roleDepartments(role);
+    store.setRoleDepartments(
+      role,
+      add ? [...departments, ...targets.departments] : departments.filter((d) => !targets.departments.includes(d)),
+    );
+    store.changed();
+    store.emit(add ? 'authing.role.assigned' : 'authing.role.revoked', {
+      code: role.code,
+      namespace: role.namespace,
+      userIds: targets.users.map((u) => u.userId),
+      departmentIds: targets.departments,
+    });
+  };
+
+  route('POST', 'assign-role', (args) => {
+    const code = requireString(args, 'code');
+    const targets = roleTargets(args);
+    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, true);
+    return { success: true };
+  });
+
+  route('POST', 'revoke-role', (args) => {
+    const code = requireString(args, 'code');
+    const targets = roleTargets(args);
+    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, false);
+    return { success: true };
+  });
+
+  /** `roles: [{ code, namespace }]`, all checked before any change. */
+  const rolesOf = (args: Args): RoleRecord[] =>
+    requireArray(args, 'roles').map((raw, i) => {
+      if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roles[${i}] must be an object`);
+      return store.requireRole(requireString(raw as Args, 'code'), optionalString(raw as Args, 'namespace'));
+    });
+
+  route('POST', 'assign-role-batch', (args) => {
+    const targets = roleTargets(args);
+    for (const role of rolesOf(args)) assign(role, targets, true);
+    return { success: true };
+  });
+
+  route('POST', 'revoke-role-batch', (args) => {
+    const targets = roleTargets(args);
+    for (const role of rolesOf(args)) assign(role, targets, false);
+    return { success: true };
+  });
+
+  route('GET', 'list-role-departments', (args) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+    const { page, limit } = pagination(args);
+    const departments = store.collections.of('departments');
+    const list = store
+      .roleDepartments(role)
+      .map((id) => departments.get(id))
+      .filter((d) => d !== undefined)
+      .map((d) => ({ id: d.departmentId, code: d.code ?? '', name: d.name, organizationCode: d.organizationCode }));
+    return paginate(list, page, limit);
+  });
+
+  route('POST', 'create-roles-batch', (args) => {
+    const list = requireArray(args, 'list');
+    for (const [i, raw] of list.entries()) {
+      if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
+      const item = raw as Args;
+      const code = requireString(item, 'code');
+      if (store.findRole(code, optionalString(item, 'namespace'))) throw conflict(`Role ${code} already exists`);
+    }
+    for (const raw of list) {
+      const item = raw as Args;
+      store.createRole({
+        code: requireString(item, 'code'),
+        name: optionalString(item, 'name'),
+        description: optionalString(item, 'description'),
+        namespace: optionalString(item, 'namespace'),
+      });
+    }
+    return { success: true };
+  });
+
+  route('POST', 'multiple-namespace-delete-roles-batch', (args) => {
+    for (const [i, raw] of requireArray(args, 'roleList').entries()) {
+      if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roleList[${i}] must be an object`);
+      const item = raw as Args;
+      const namespace = optionalString(item, 'namespace');
+      for (const code of requireStringArray(item, 'codeList')) {
+        const role = store.findRole(code, namespace);
+        if (role) store.deleteRole(role);
+      }
+    }
+    return { success: true };
+  });
+
+  route('POST', 'check-role-params', (args) => {
+    const code = optionalString(args, 'code');
+    const name = optionalString(args, 'name');
+    const namespace = optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
+    const taken = [...store.roles.values()].some(
+      (r) => r.namespace === namespace && ((code && r.code === code) || (name && r.name === name)),
+    );
+    return { checkResult: !taken, message: taken ? 'The role code or name is already taken' : '' };
+  });
+
+  route('GET', 'list-role-assignments', (args) => {
+    const { page, limit } = pagination(args);
+    const code = optionalString(args, 'roleCode');
+    const namespace = optionalString(args, 'namespaceCode');
+    const targetType = optionalString(args, 'targetType');
+    const list: Record<string, unknown>[] = [];
+    for (const role of store.roles.values()) {
+      if ((code && role.code !== code) || (namespace && role.namespace !== namespace)) continue;
+      const base = { roleId: role.id, roleCode: role.code, namespaceCode: role.namespace };
+      if (!targetType || targetType === 'USER') {
+        for (const userId of role.members) list.push({ ...base, targetType: 'USER', targetIdentifier: userId });
+      }
+      if (!targetType || targetType === 'DEPARTMENT') {
+        for (const id of store.roleDepartments(role))
+          list.push({ ...base, targetType: 'DEPARTMENT', targetIdentifier: id });
+      }
+    }
+    return paginate(list, page, limit);
+  });
+
+  route('GET', 'list-role-members', (args) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+    const { page, limit } = pagination(args);
+    const withCustomData = optionalBoolean(args, 'withCustomData');
+    const users = [...role.members]
+      .map((id) => store.users.get(id))
+      .filter((u): u is UserRecord => u !== undefined)
+      .map((u) => userDto(u, { withCustomData }));
+    return paginate(users, page, limit);
+  });
+
+  route('GET', 'get-role-authorized-resources', (args) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+    const list = summarize(store.policiesOf('ROLE', role.code, role.namespace), store, args);
+    return { list, totalCount: list.length };
+  });
+}

@@ -1,0 +1,112 @@
+import { notFound } from '../http.js';
+import type { Row } from '../store/collections.js';
+import {
+  optionalObject,
+  optionalString,
+  paginate,
+  pagination,
+  requireString,
+  requireStringArray,
+  type Args,
+} from '../validate.js';
+import type { FamilyContext } from '../api/registry.js';
+
+/**
+ * Sessions and logs. Login history and user action logs are written by real logins
+ * (`Store.recordLogin`), the admin audit log by every management mutation (see `api/registry.ts`);
+ * `kick-users` ends a user's sessions so their tokens stop verifying and introspect as inactive.
+ */
+export function registerSessionsAndLogs(ctx: FamilyContext): void {
+  const { store, route, userOf } = ctx;
+  const history = store.collections.of('loginHistory');
+
+  const logins = (userId: string | undefined, args: Args): Row[] => {
+    const appId = optionalString(args, 'appId');
+    const clientIp = optionalString(args, 'clientIp');
+    const start = Number(args.start ?? 0);
+    const end = Number(args.end ?? Number.MAX_SAFE_INTEGER);
+    return [...history.values()]
+      .filter((r) => {
+        const at = Date.parse(String(r.loginAt));
+        return (
+          (!userId || r.userId === userId) &&
+          (!appId || r.appId === appId) &&
+          (!clientIp || r.clientIp === clientIp) &&
+          at >= start &&
+          at <= end
+        );
+      })
+      .reverse();
+  };
+
+  route('POST', 'kick-users', (args) => {
+    const options = optionalObject(args, 'options') ?? {};
+    const user = store.requireUser(requireString(args, 'userId'), optionalString(options, 'userIdType') ?? 'user_id');
+    for (const appId of requireStringArray(args, 'appIds')) {
+      if (!store.apps.has(appId)) throw notFound(`Application ${appId} does not exist`);
+    }
+    // Sessions are per user pool here: kicking from any application ends every token of the user.
+    store.kickUser(user.userId);
+    return { success: true };
+  });
+
+  route('POST', 'check-session-status', (args) => {
+    const user = store.requireUser(requireString(args, 'userId'));
+    const appId = requireString(args, 'appId');
+    const kicked = store.kickedAt.get(user.userId) ?? 0;
+    const active = logins(user.userId, { appId }).some((r) => Date.parse(String(r.loginAt)) >= kicked);
+    return { status: active };
+  });
+
+  route('GET', 'get-user-login-history', (args) => {
+    const user = userOf(args);
+    const { page, limit } = pagination(args);
+    return paginate(logins(user.userId, args), page, limit);
+  });
+
+  route('GET', 'get-user-loggedin-apps', (args) => {
+    const user = userOf(args);
+    const kicked = store.kickedAt.get(user.userId) ?? 0;
+    const seen = new Map<string, Row>();
+    for (const r of logins(user.userId, {})) {
+      if (Date.parse(String(r.loginAt)) < kicked || seen.has(String(r.appId))) continue;
+      const app = store.apps.get(String(r.appId));
+      if (app)
+        seen.set(app.appId, { appId: app.appId, appName: app.appName, appLoginUrl: '', appLogo: '', active: true });
+    }
+    return [...seen.values()];
+  });
+
+  route('POST', 'get-user-action-logs', (args) => {
+    const { page, limit } = pagination(optionalObject(args, 'pagination'));
+    const eventType = optionalString(args, 'eventType');
+    const list = logins(optionalString(args, 'userId'), args)
+      .map((r) => ({
+        userId: r.userId,
+        appId: r.appId,
+        clientIp: r.clientIp,
+        eventType: 'login',
+        eventDetail: `login via ${String(r.loginMethod)}`,
+        success: r.success,
+        createdAt: r.loginAt,
+      }))
+      .filter((r) => !eventType || r.eventType === eventType);
+    return paginate(list, page, limit);
+  });
+
+  route('POST', 'get-admin-audit-logs', (args) => {
+    const { page, limit } = pagination(optionalObject(args, 'pagination'));
+    const operationType = optionalString(args, 'operationType');
+    const resourceType = optionalString(args, 'resourceType');
+    const success = args.success;
+    const list = [...store.collections.of('adminAuditLogs').values()]
+      .filter(
+        (r) =>
+          (!operationType || r.operationType === operationType) &&
+          (!resourceType || r.resourceType === resourceType) &&
+          (typeof success !== 'boolean' || r.success === success),
+      )
+      .reverse();
+    return paginate(list, page, limit);
+  });
+}
