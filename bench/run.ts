@@ -5,6 +5,7 @@ import { footprintBench } from './footprint.bench.js';
 import { guardBenches } from './guard.bench.js';
 import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
+import { scaleBench } from './scale.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
 import { benchUsage, parseBenchArgs } from './args.js';
 import { ROOT, type BenchSection } from './util.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
   'token-verification': tokenVerificationBench,
   footprint: footprintBench,
   load: loadBench,
+  scale: scaleBench,
 };
 
 function table(rows: string[][]): string {

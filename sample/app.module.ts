@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
-import { AuthingModule } from '../lib/index.js';
+import { AuthingModule, type AuthingModuleOptions } from '../lib/index.js';
 import { moduleOptions, type SampleAuthingConfig } from './config.js';
 import { AdminController } from './controllers/admin.controller.js';
 import { ApiController, ScopedProfileController } from './controllers/api.controller.js';
@@ -15,7 +15,10 @@ import { SampleIdentity } from './identity.service.js';
  */
 @Module({})
 export class AppModule {
-  static register(authing: SampleAuthingConfig): DynamicModule {
+  static register(
+    authing: SampleAuthingConfig,
+    extras: Pick<AuthingModuleOptions, 'cluster' | 'sessionLifetime'> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,7 +27,11 @@ export class AppModule {
           // Every route needs a login unless marked @Public().
           globalGuard: true,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
+          useFactory: (config: ConfigService) => ({
+            ...moduleOptions(config.getOrThrow<SampleAuthingConfig>('authing')),
+            ...(extras.cluster ? { cluster: extras.cluster } : {}),
+            ...(extras.sessionLifetime ? { sessionLifetime: extras.sessionLifetime } : {}),
+          }),
         }),
       ],
       controllers: [HomeController, ApiController, ScopedProfileController, AdminController],

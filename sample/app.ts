@@ -7,9 +7,10 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import session from 'express-session';
-import { authingSessionOptions } from '../lib/index.js';
+import { authingSessionOptions, guardSessionStore, type AuthingSessionLifetime } from '../lib/index.js';
 import { AuthingEmulator } from '../lib/testing/index.js';
 import { AppModule } from './app.module.js';
+import { connectSampleRedis, type SampleRedis } from './redis.js';
 import { configFromEnv, hasAuthingEnv, type SampleAuthingConfig } from './config.js';
 
 export interface SampleAppOptions {
@@ -26,6 +27,11 @@ export interface SampleAppOptions {
   env?: NodeJS.ProcessEnv;
   /** Nest log levels; default errors and warnings. `false` silences Nest. */
   logger?: LoggerService | LogLevel[] | false;
+  /**
+   * The URL browsers use (a load balancer in front of several copies); redirect URIs are built on it.
+   * Default this copy's own URL.
+   */
+  publicUrl?: string;
 }
 
 export interface SampleApp {
@@ -36,6 +42,8 @@ export interface SampleApp {
   emulator?: AuthingEmulator;
   /** The seeded demo account, when the sample started its own emulator. */
   demo?: { email: string; password: string };
+  /** Redis, when REDIS_URL is set: sessions and login state live there, shared by every copy. */
+  redis?: SampleRedis;
   /** Stops the app, and the emulator if the sample started it. */
   close(): Promise<void>;
 }
@@ -54,14 +62,16 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
   const server = createServer(expressApp);
   await listen(server, options.port ?? 3000, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
+  const publicUrl = (options.publicUrl ?? env.PUBLIC_URL ?? url).replace(/\/+$/, '');
 
   let emulator = options.emulator;
   let ownEmulator: AuthingEmulator | undefined;
   let demo: SampleApp['demo'];
   let authing: SampleAuthingConfig;
+  let redis: SampleRedis | undefined;
   try {
     if (!emulator && hasAuthingEnv(env)) {
-      authing = configFromEnv(env, url);
+      authing = configFromEnv(env, publicUrl);
     } else {
       if (!emulator) {
         demo = { email: DEMO_EMAIL, password: randomBytes(9).toString('base64url') };
@@ -78,29 +88,36 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
       }
       const app = emulator.app;
       emulator.updateApp(app.appId, {
-        redirectUris: [...new Set([...app.redirectUris, `${url}/callback`])],
-        logoutRedirectUris: [...new Set([...app.logoutRedirectUris, `${url}/`])],
+        redirectUris: [...new Set([...app.redirectUris, `${publicUrl}/callback`])],
+        logoutRedirectUris: [...new Set([...app.logoutRedirectUris, `${publicUrl}/`])],
+        // With Redis, the emulator tells the sample when a user logs out there (back-channel logout).
+        ...(env.REDIS_URL ? { backchannelLogoutUri: `${publicUrl}/backchannel-logout` } : {}),
       });
       authing = {
         appId: app.appId,
         appSecret: app.appSecret,
         appHost: emulator.appHost,
-        redirectUri: `${url}/callback`,
-        logoutRedirectUri: `${url}/`,
+        redirectUri: `${publicUrl}/callback`,
+        logoutRedirectUri: `${publicUrl}/`,
         ...emulator.accessKey,
         host: emulator.host,
         scope: env.AUTHING_SCOPE || undefined,
       };
     }
 
+    // With REDIS_URL, sessions (with their pending logins) live in Redis: every copy of the sample
+    // sharing it and SESSION_SECRET serves every user.
+    if (env.REDIS_URL) redis = await connectSampleRedis(env.REDIS_URL, env.REDIS_PREFIX || 'sample:');
     const nest = await NestFactory.create<NestExpressApplication>(
-      AppModule.register(authing),
+      AppModule.register(authing, { cluster: redis?.cluster, sessionLifetime: lifetimeFromEnv(env) }),
       new ExpressAdapter(expressApp),
       { logger: options.logger ?? ['error', 'warn'] },
     );
     // Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so cookies get `Secure`.
     nest.set('trust proxy', 1);
-    nest.use(session(authingSessionOptions({ secret: env.SESSION_SECRET || randomBytes(32).toString('hex') })));
+    const secret = env.SESSION_SECRET || randomBytes(32).toString('hex');
+    // A Redis outage answers 503 (Retry-After) on session routes; bearer requests go on without it.
+    nest.use(guardSessionStore(session(authingSessionOptions({ secret, store: redis?.store }))));
     await nest.init();
 
     return {
@@ -108,8 +125,10 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
       url,
       emulator,
       demo,
+      redis,
       async close() {
         await nest.close();
+        await redis?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
@@ -120,9 +139,18 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
   } catch (error) {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await redis?.close();
     if (ownEmulator) await ownEmulator.stop();
     throw error;
   }
+}
+
+/** SESSION_ABSOLUTE_LIFETIME_MS and SESSION_IDLE_TIMEOUT_MS, when set (the module's defaults otherwise). */
+function lifetimeFromEnv(env: NodeJS.ProcessEnv): AuthingSessionLifetime | undefined {
+  const absolute = env.SESSION_ABSOLUTE_LIFETIME_MS ? Number(env.SESSION_ABSOLUTE_LIFETIME_MS) : undefined;
+  const idle = env.SESSION_IDLE_TIMEOUT_MS ? Number(env.SESSION_IDLE_TIMEOUT_MS) : undefined;
+  if (absolute === undefined && idle === undefined) return undefined;
+  return { ...(absolute !== undefined ? { absolute } : {}), ...(idle !== undefined ? { idle } : {}) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -52,6 +52,13 @@ export {
 } from './decorators/param.decorators.js';
 export { authingSessionOptions, AuthingSessionMissingError } from './session/authing-session.js';
 export type { AuthingSessionOptions, AuthingSessionRecord } from './session/authing-session.js';
+export type { AuthingSessionLifetime } from './session/session-lifetime.js';
+export { AuthingBackchannelLogout } from './backchannel/authing-backchannel-logout.service.js';
+export type { BackchannelLogoutResult } from './backchannel/authing-backchannel-logout.service.js';
+export { guardSessionStore } from './session/store-outage.js';
+export type { SessionStoreOutageOptions } from './session/store-outage.js';
+export { redisSessionCluster } from './cluster/session-cluster.js';
+export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
 export type { AuthingRequest } from './request/request-context.js';
 export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
 export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';

@@ -18,6 +18,7 @@ import type { EmulatorLogger } from './types.js';
 import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
+import { backchannelLogoutMetadata, emulatorFetch, watchBackchannelLogout } from './backchannel-logout.js';
 
 /** The resource indicator every hosted-login access token is issued for: JWT, `aud` = appId. */
 export const API_RESOURCE = 'urn:authing:emulator:api';
@@ -87,6 +88,7 @@ export class OidcFrontDoor {
       this.options.tokens.noteIssued(t.jti, t.grantId, t.exp ?? 0);
     });
     provider.on('grant.revoked', (_ctx, grantId) => this.options.tokens.revokeGrant(String(grantId)));
+    watchBackchannelLogout(provider, this.options.logger);
     // Koa's default error listener prints stack traces; route them to the logger instead.
     provider.on('error', (error) => this.options.logger?.error(`oidc-provider: ${describe(error)}`));
     this.#provider = provider;
@@ -439,6 +441,7 @@ export class OidcFrontDoor {
     const ttl = tokens.ttlSeconds;
     return {
       adapter: this.storage.factory,
+      fetch: emulatorFetch,
       clients: [],
       jwks: { keys: this.options.keys().privateJwks },
       cookies: {
@@ -481,6 +484,7 @@ export class OidcFrontDoor {
             token.clientId === client.clientId,
         },
         userinfo: { enabled: true },
+        backchannelLogout: { enabled: true },
         clientCredentials: { enabled: true },
         dPoP: { enabled: false },
         rpInitiatedLogout: {
@@ -597,6 +601,7 @@ function clientMetadata(app: AppRecord): Record<string, unknown> {
     response_types: ['code'],
     token_endpoint_auth_method: app.tokenEndpointAuthMethod,
     application_type: 'web',
+    ...backchannelLogoutMetadata(app),
   };
 }
 

@@ -54,6 +54,8 @@ export interface EmulatorAppSeed {
    * "web origins"), e.g. `http://localhost:5173`.
    */
   webOrigins?: string[];
+  /** OpenID Connect Back-Channel Logout: where logout tokens are POSTed when the user logs out. */
+  backchannelLogoutUri?: string;
 }
 
 export interface EmulatorAccessKeySeed {
@@ -127,6 +129,8 @@ export interface EmulatorApp {
   tokenEndpointAuthMethod: EmulatorClientAuthMethod;
   /** Extra CORS origins, when configured. */
   webOrigins?: string[];
+  /** Back-channel logout URI, when configured (see `backchannel-logout.ts`). */
+  backchannelLogoutUri?: string;
 }
 
 export interface EmulatorAccessKey {

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, Post, Query, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
+  AuthingBackchannelLogout,
   AuthingLoginGuard,
   AuthingLogout,
   AuthingReturnTo,
@@ -21,6 +22,7 @@ export class HomeController {
   constructor(
     @Inject(AuthingLogout) private readonly authingLogout: AuthingLogout,
     @Inject(AuthingRolesService) private readonly roles: AuthingRolesService,
+    @Inject(AuthingBackchannelLogout) private readonly backchannel: AuthingBackchannelLogout,
   ) {}
 
   @Get()
@@ -77,6 +79,18 @@ export class HomeController {
     if (!user) return res.redirect('/login?returnTo=%2Fprofile');
     const roles = await this.roles.rolesOf(user);
     res.type('html').send(profilePage(user, roles));
+  }
+
+  /**
+   * OpenID Connect Back-Channel Logout: Authing POSTs a logout token when the user logs out there;
+   * the sessions it names end on every replica (needs REDIS_URL: the module's cluster option).
+   */
+  @Post('backchannel-logout')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async backchannelLogout(@Req() req: Request): Promise<{ ended: number }> {
+    return this.backchannel.handle(req);
   }
 
   @Get('health')

@@ -15,6 +15,9 @@ import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';
 import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import { renewAcrossReplicas, SessionRenewalUnavailableError } from '../cluster/cluster-renewal.js';
+import { sharedSessionOf } from '../cluster/shared-session.js';
+import { enforceLifetime, isStoreError, persistLogin } from '../session/session-upkeep.js';
 import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
 
 /** The outcome of authenticating a request. */
@@ -114,6 +117,8 @@ export class AuthingAuthenticator {
     }
     if (token !== undefined && token !== '') return this.verifyBearer(token);
     let login = readLogin(request, this.options.sessionKey, Date.now(), { keepExpired: true });
+    // The absolute and inactivity limits hold whatever the refresh token still allows.
+    if (login) login = enforceLifetime(request, this.options.sessionKey, login, this.options.sessionLifetime);
     if (login && login.expiresAt <= Date.now()) {
       try {
         login = await this.#renewLogin(request, login);
@@ -146,6 +151,17 @@ export class AuthingAuthenticator {
     if (!login.refreshToken || !session) {
       if (session) delete session[key];
       return undefined;
+    }
+    const shared = this.options.cluster ? sharedSessionOf(request) : undefined;
+    if (this.options.cluster && shared) {
+      return renewAcrossReplicas(
+        this.options.cluster,
+        shared,
+        key,
+        login,
+        (current) => this.#refresh(current),
+        (record) => persistLogin(request, key, record),
+      );
     }
     const refreshToken = login.refreshToken;
     let renewal = this.#renewals.get(refreshToken);
@@ -255,6 +271,10 @@ export class AuthingAuthenticator {
         return { status: 'unavailable', description: 'the identity server could not be reached' };
       }
       return { status: 'invalid', check: error.check, description: `${error.check}: ${error.detail}` };
+    }
+    if (error instanceof SessionRenewalUnavailableError || isStoreError(error)) {
+      this.#logger.warn(`Session store unavailable: ${(error as Error).message}`);
+      return { status: 'unavailable', description: 'the session store could not be reached' };
     }
     if (
       error instanceof AuthingNetworkError ||

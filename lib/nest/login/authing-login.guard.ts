@@ -16,6 +16,7 @@ import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import type { AuthingRequest, ResponseLike } from '../request/request-context.js';
 import { attachUser, setReturnTo } from '../request/request-state.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
+import { SessionStoreError } from '../session/session-upkeep.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
@@ -92,6 +93,10 @@ export class AuthingLoginGuard implements CanActivate {
     context: ExecutionContext,
   ): AuthingUser {
     if (!error && user) return user;
+    if (error instanceof SessionStoreError) {
+      setRefusalHeaders(context.switchToHttp().getResponse<ResponseLike>(), { 'Retry-After': '5' });
+      throw error; // a 503: the session store (Redis) is down, the login can be tried again shortly
+    }
     if (
       error instanceof AuthingSessionMissingError ||
       error instanceof AuthingConfigurationError ||
@@ -155,15 +160,20 @@ export class AuthingLoginGuard implements CanActivate {
       setRefusalHeaders(response);
       throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
     }
-    await establishLogin(request, this.options.sessionKey, {
-      v: 1,
-      claims: tokens?.claims ?? { ...user.claims },
-      ...(user.roles ? { roles: user.roles } : {}),
-      accessToken,
-      idToken: tokens?.idToken ?? user.idToken,
-      refreshToken: tokens?.refreshToken,
-      expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
-    });
+    await establishLogin(
+      request,
+      this.options.sessionKey,
+      {
+        v: 1,
+        claims: tokens?.claims ?? { ...user.claims },
+        ...(user.roles ? { roles: user.roles } : {}),
+        accessToken,
+        idToken: tokens?.idToken ?? user.idToken,
+        refreshToken: tokens?.refreshToken,
+        expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
+      },
+      this.options.cluster,
+    );
   }
 }
 

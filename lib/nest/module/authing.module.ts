@@ -9,6 +9,7 @@ import { AuthingAccessPolicy } from '../guards/access-policy.js';
 import { AuthingGuard } from '../guards/authing.guard.js';
 import { AuthingRolesGuard } from '../guards/authing-roles.guard.js';
 import { AuthingLogout } from '../logout/authing-logout.service.js';
+import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-logout.service.js';
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
@@ -25,6 +26,7 @@ const SERVICES = [
   AuthingStrategy,
   AuthingLoginGuard,
   AuthingLogout,
+  AuthingBackchannelLogout,
   AuthingClientPipe,
 ];
 

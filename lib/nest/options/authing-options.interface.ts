@@ -1,4 +1,6 @@
 import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRequest } from '../request/request-context.js';
 
 /** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
@@ -87,6 +89,14 @@ export interface AuthingModuleOptions
   maxPendingLogins?: number;
   /** Milliseconds a pending login (state, nonce, PKCE verifier) stays valid. Default 600000. */
   loginTimeout?: number;
+  /**
+   * Shared state of several replicas (see docs/production.md): with it, an expired session is
+   * renewed once cluster-wide, and back-channel logout can find a user's sessions. Default none
+   * (one process).
+   */
+  cluster?: AuthingSessionCluster;
+  /** Absolute and inactivity limits of a logged-in session (see docs/options.md, "Session lifetime"). */
+  sessionLifetime?: AuthingSessionLifetime;
 }
 
 /** Options of `forRoot` / `forRootAsync` that shape the module itself rather than its providers. */

@@ -4,6 +4,7 @@
  */
 
 import { AuthingError } from '../../sdk/index.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 
 /**
  * A module option is missing or invalid. Thrown at start-up, so a misconfigured app does not boot;
@@ -104,4 +105,19 @@ export function describe(value: unknown, option: string): string {
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
   }
   return `a ${typeof value}`;
+}
+
+/** The `cluster` option: an object with every method the replicas' shared state needs. */
+export function clusterOption(value: unknown): AuthingSessionCluster | undefined {
+  if (value === undefined) return undefined;
+  const methods = ['acquireLock', 'releaseLock', 'claimOnce', 'addToIndex', 'takeIndex'] as const;
+  const cluster = value as Record<string, unknown> | null;
+  const missing = methods.filter((name) => typeof cluster?.[name] !== 'function');
+  if (typeof value !== 'object' || value === null || missing.length > 0) {
+    throw new AuthingConfigurationError(
+      'cluster',
+      `must be an AuthingSessionCluster, e.g. redisSessionCluster(redisClient) (missing: ${missing.join(', ')})`,
+    );
+  }
+  return value as AuthingSessionCluster;
 }

@@ -1,5 +1,7 @@
 import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingRequest } from '../request/request-context.js';
+import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
 
 /** The module options that are the shared AuthenticationClient's own. */
@@ -55,6 +57,8 @@ export interface ResolvedAuthingOptions {
   sessionKey: string;
   maxPendingLogins: number;
   loginTimeout: number;
+  cluster: AuthingSessionCluster | undefined;
+  sessionLifetime: Required<AuthingSessionLifetime>;
 }
 
 /** Builds the resolved options: the secret-carrying groups in private fields, the settings as own properties. */

@@ -5,6 +5,7 @@ import {
   absoluteUrl,
   AuthingConfigurationError,
   bool,
+  clusterOption,
   nonNegative,
   oneOf,
   optionalString,
@@ -12,6 +13,7 @@ import {
   requiredString,
   safeOrigin,
 } from './option-checks.js';
+import { resolveSessionLifetime } from '../session/session-lifetime.js';
 import { resolvedOptions, SDK_KEYS, type ResolvedAuthingOptions } from './resolved-options.js';
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -34,6 +36,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'maxPendingLogins',
   'loginTimeout',
   'csrf',
+  'cluster',
+  'sessionLifetime',
 ]);
 
 /**
@@ -164,6 +168,11 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     sessionKey,
     maxPendingLogins,
     loginTimeout: nonNegative(input.loginTimeout, 'loginTimeout', 600_000),
+    cluster: clusterOption(input.cluster),
+    sessionLifetime: resolveSessionLifetime(
+      input.sessionLifetime,
+      (option, reason) => new AuthingConfigurationError(option, reason),
+    ),
   };
   const resolved = resolvedOptions(pickDefined({ ...input, scope }, SDK_KEYS), management, settings);
   return { resolved, unknown };

@@ -1,5 +1,8 @@
 import { AuthingError } from '../../sdk/index.js';
+import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import { indexLogin } from '../cluster/login-index.js';
 import type { AuthingRequest, AuthingSessionLike } from '../request/request-context.js';
+import { saveSession } from './session-upkeep.js';
 
 /** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
 export interface AuthingSessionRecord {
@@ -12,6 +15,10 @@ export interface AuthingSessionRecord {
   refreshToken?: string;
   /** When the access token expires (ms since the epoch); then the refresh token renews it, or the login ends. */
   expiresAt: number;
+  /** When the user logged in (ms since the epoch): the absolute lifetime counts from it. */
+  loginAt?: number;
+  /** When the session was last used, to a minute or so: the inactivity timeout counts from it. */
+  seenAt?: number;
 }
 
 /** A login started at `/login` and not yet completed, keyed by its `state` handle. */
@@ -97,7 +104,10 @@ export async function establishLogin(
   request: AuthingRequest,
   key: string,
   record: AuthingSessionRecord,
+  cluster?: AuthingSessionCluster,
 ): Promise<void> {
+  const now = Date.now();
+  record = { ...record, loginAt: record.loginAt ?? now, seenAt: now };
   const before = sessionOf(request);
   if (!before) throw new AuthingSessionMissingError('The login callback');
   const pending = pendingLogins(before, key);
@@ -107,7 +117,9 @@ export async function establishLogin(
   const session = sessionOf(request)!;
   if (pending && Object.keys(pending).length > 0) session[`${key}:pending`] = pending;
   session[key] = record;
-  if (typeof session.save === 'function') await callback((done) => session.save!(done));
+  await saveSession(session);
+  // Back-channel logout names an Authing session (sid) or a user (sub): remember which of ours they made.
+  if (cluster) await indexLogin(cluster, request, record);
 }
 
 /** Ends the session: destroyed when possible, otherwise the login is removed from it. */
@@ -136,6 +148,12 @@ export interface AuthingSessionOptions {
   name?: string;
   /** Cookie lifetime in ms. Default 8 hours. */
   maxAge?: number;
+  /**
+   * The session store. Default express-session's MemoryStore (one process, development only). Several
+   * replicas share one store, e.g. connect-redis's `new RedisStore({ client, disableTouch: true })`
+   * (see docs/production.md).
+   */
+  store?: import('express-session').Store;
 }
 
 /**
@@ -158,6 +176,7 @@ export function authingSessionOptions(options: AuthingSessionOptions) {
     name: options.name ?? 'authing.sid',
     resave: false,
     saveUninitialized: false,
+    ...(options.store ? { store: options.store } : {}),
     cookie: {
       httpOnly: true,
       sameSite: 'lax' as const,

@@ -10,6 +10,7 @@ import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { AuthingSessionMissingError, sessionOf } from '../session/authing-session.js';
+import { saveSession } from '../session/session-upkeep.js';
 import type { HostedLoginDependencies, OidcStrategyBase } from './hosted-login-dependencies.js';
 import { LoginStateStore, PendingLoginExpiredError } from './login-state-store.js';
 
@@ -90,7 +91,13 @@ export function createOidcLoginStrategy(
           codeVerifier: login.codeVerifier,
           returnTo: authOptions.returnTo,
         });
-        return this.redirect(login.url);
+        // Stored before the browser leaves for Authing: with a shared store (Redis) the callback may come
+        // back to another replica, and if the store is down the login is refused now (503), not half-made.
+        saveSession(session).then(
+          () => this.redirect(login.url),
+          (error: unknown) => this.error(error as Error),
+        );
+        return;
       }
       const taken = store.take(session, query.state);
       const restored = typeof taken === 'object' ? taken : undefined;

@@ -1,0 +1,157 @@
+/**
+ * Scale-out: two replicas of the sample on one Redis (and one emulator). Hosted logins round-robin
+ * with the callback on the other replica, then session-authenticated requests over both, counting
+ * failures; a session route on Redis vs MemoryStore vs a bearer route (same run, same client), and
+ * the Redis commands each request costs. Counts: SCALE_LOGINS (1000), SCALE_REQUESTS (50000),
+ * SCALE_COMPARE (5000). Everything runs in this process (client and servers): the ratios compare
+ * routes under the same conditions, not absolute capacity.
+ */
+import { createSampleApp, type SampleApp } from '../sample/app.js';
+import { AuthingEmulator } from '../lib/testing/index.js';
+import { CookieClient, completeEmulatorLogin } from '../test/support/cookie-client.js';
+import { RedisServer } from '../test/support/redis-server.js';
+import { fmt, type BenchSection } from './util.js';
+
+const USER = { email: 'scale@example.com', password: 'Scale-passw0rd' };
+const count = (name: string, fallback: number) => Math.max(1, Number(process.env[name] ?? fallback) || fallback);
+
+/** Runs `total` tasks, `concurrency` at a time (bounded). */
+async function pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function loginAcross(start: SampleApp, finish: SampleApp, publicUrl: string): Promise<CookieClient> {
+  const client = new CookieClient();
+  const begin = await client.request(`${start.url}/login`);
+  await begin.arrayBuffer();
+  if (begin.status !== 302) throw new Error(`/login answered ${begin.status}`);
+  const callback = await completeEmulatorLogin(
+    client,
+    begin.headers.get('location')!,
+    { account: USER.email, password: USER.password },
+    (url) => url.startsWith(publicUrl),
+  );
+  const done = await client.request(callback.replace(publicUrl, finish.url));
+  await done.arrayBuffer();
+  if (done.headers.get('location') !== '/') throw new Error(`callback answered ${done.status}`);
+  client.hops.length = 0;
+  return client;
+}
+
+async function get(client: CookieClient, url: string, headers?: Record<string, string>): Promise<number> {
+  const response = await client.request(url, headers ? { headers } : {});
+  await response.arrayBuffer();
+  client.hops.length = 0;
+  return response.status;
+}
+
+/** Commands Redis has processed (INFO stats), less the INFO command that asks. */
+async function processed(url: string): Promise<number> {
+  const { createClient } = await import('redis');
+  const client = createClient({ url });
+  await client.connect();
+  const info = await client.info('stats');
+  await client.close();
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
+}
+
+const ratio = (x: number) => x.toFixed(2);
+
+export async function scaleBench(): Promise<BenchSection> {
+  const logins = count('SCALE_LOGINS', 1000);
+  const requests = count('SCALE_REQUESTS', 50_000);
+  const compare = count('SCALE_COMPARE', 5000);
+  const redis = await RedisServer.start();
+  const emulator = await AuthingEmulator.start({ port: 0, seed: { users: [{ ...USER }] } });
+  const env = { REDIS_URL: redis.url, SESSION_SECRET: 'scale-bench-session-secret-0123' };
+  const a = await createSampleApp({ port: 0, emulator, env, logger: false });
+  const b = await createSampleApp({ port: 0, emulator, env, logger: false, publicUrl: a.url });
+  const memory = await createSampleApp({
+    port: 0,
+    emulator,
+    env: { SESSION_SECRET: env.SESSION_SECRET },
+    logger: false,
+  });
+  const replicas = [a, b];
+  try {
+    // 1. Hosted logins, round-robin, callback on the other replica.
+    let loginFailures = 0;
+    const clients: CookieClient[] = [];
+    const loginSeconds = await pool(logins, 8, async (i) => {
+      try {
+        const client = await loginAcross(replicas[i % 2]!, replicas[(i + 1) % 2]!, a.url);
+        if (clients.length < 64) clients.push(client);
+      } catch {
+        loginFailures++;
+      }
+    });
+
+    // 2. Session requests over both replicas.
+    let requestFailures = 0;
+    const before = await processed(redis.url);
+    const requestSeconds = await pool(requests, 32, async (i) => {
+      const status = await get(clients[i % clients.length]!, `${replicas[i % 2]!.url}/api/me`);
+      if (status !== 200) requestFailures++;
+    });
+    const commandsPerRequest = ((await processed(redis.url)) - before - 1) / requests;
+
+    // 3. Same route: session on Redis, session on MemoryStore, bearer token.
+    const memoryClient = await loginAcross(memory, memory, memory.url);
+    const { access_token: bearer } = await emulator.issueTokens({ user: USER.email });
+    const anonymous = new CookieClient();
+    const redisClient = clients[0]!;
+    const rate = async (run: () => Promise<number>) => {
+      let failures = 0;
+      const seconds = await pool(compare, 32, async () => {
+        if ((await run()) !== 200) failures++;
+      });
+      return { perSecond: compare / seconds, failures };
+    };
+    const redisBefore = await processed(redis.url);
+    const onRedis = await rate(() => get(redisClient, `${a.url}/api/me`));
+    const redisPerRequest = ((await processed(redis.url)) - redisBefore - 1) / compare;
+    const onMemory = await rate(() => get(memoryClient, `${memory.url}/api/me`));
+    const onBearer = await rate(() => get(anonymous, `${a.url}/api/me`, { authorization: `Bearer ${bearer}` }));
+
+    const rows = [
+      ['Measure', 'Value'],
+      [`Hosted logins (round-robin, callback on the other replica)`, `${logins} in ${fmt(loginSeconds)} s`],
+      ['Login failures', String(loginFailures)],
+      [`Session requests over both replicas`, `${requests} in ${fmt(requestSeconds)} s`],
+      ['Session request failures', String(requestFailures)],
+      ['Redis commands per session request (both replicas)', ratio(commandsPerRequest)],
+      ['Session route on Redis, req/s', fmt(onRedis.perSecond)],
+      ['Session route on MemoryStore, req/s', fmt(onMemory.perSecond)],
+      ['Bearer route, req/s', fmt(onBearer.perSecond)],
+      ['Redis / MemoryStore', ratio(onRedis.perSecond / onMemory.perSecond)],
+      ['Redis / bearer', ratio(onRedis.perSecond / onBearer.perSecond)],
+      ['Redis commands per request (one replica, one session)', ratio(redisPerRequest)],
+    ];
+    return {
+      title: 'Scale-out: two replicas on Redis',
+      rows,
+      notes: [
+        'Client and servers share this process: ratios compare routes in the same run, not capacity.',
+        'Redis commands are counted by Redis itself (INFO stats total_commands_processed), before and after.',
+      ],
+      targets: [
+        { target: 'zero login failures', met: loginFailures === 0 },
+        { target: 'zero session request failures', met: requestFailures === 0 && onRedis.failures === 0 },
+        { target: 'at most one Redis round trip per unchanged session request', met: redisPerRequest <= 1.01 },
+      ],
+    };
+  } finally {
+    await memory.close();
+    await a.close();
+    await b.close();
+    await emulator.stop();
+    await redis.dispose();
+  }
+}
