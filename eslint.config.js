@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     // The example apps inject by constructor type, as Nest users write it: decorator metadata needs
     // those classes imported as values, which this rule would turn into (breaking) type imports.
-    files: ['examples/*/src/**/*.ts'],
+    files: ['examples/*/src/**/*.ts', 'examples/production/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
 );
