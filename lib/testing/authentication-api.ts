@@ -2,10 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { randomInt } from 'node:crypto';
 import { ApiError, API_CODES, invalidArgument } from './http.js';
 import { lockedError, type Lockout } from './lockout.js';
-import { registerAccountRoutes } from './end-user/account.js';
 import { codeChecker, type EndUserContext } from './end-user/context.js';
-import { registerMfaRoutes } from './end-user/mfa.js';
-import { registerMyDataRoutes } from './end-user/my-data.js';
+import { recordDevice } from './end-user/devices.js';
+import { END_USER_FAMILIES } from './end-user/families.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { groupDto, roleDto, userDto, validateProfile, type AppRecord, type Store, type UserRecord } from './store.js';
 import { readClientCredentials, secretsEqual, tokenFromAuthorization, type TokenService } from './tokens.js';
@@ -128,8 +127,23 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     return user;
   };
 
-  const issue = (user: UserRecord, app: AppRecord, scope: string) =>
-    tokens.issue(user, app, scope, { refreshToken: (s) => deps.createRefreshToken(app, user.userId, s) });
+  const signIn: EndUserContext['signIn'] = async (user, app, { scope = DEFAULT_SCOPE, loginMethod, headers }) => {
+    if (user.status !== 'Activated') throw new ApiError(403, API_CODES.USER_LOCKED, 'User is suspended');
+    store.recordLogin(user, { appId: app.appId, loginMethod });
+    const set = await tokens.issue(user, app, scope, {
+      refreshToken: (s) => deps.createRefreshToken(app, user.userId, s),
+    });
+    recordDevice(store, user, headers, set);
+    return set;
+  };
+
+  const appOfToken = async (headers: IncomingHttpHeaders): Promise<AppRecord> => {
+    await currentUser(headers);
+    const claims = await tokens.verifyAccessToken(tokenFromAuthorization(headers)!);
+    const app = claims.client_id ? store.apps.get(claims.client_id) : undefined;
+    if (!app) throw new ApiError(401, API_CODES.NOT_LOGGED_IN, 'Not logged in: the application of the token is gone');
+    return app;
+  };
 
   /**
    * The email or phone of a PASSCODE payload, once its one-time code is checked and used up. Wrong
@@ -192,9 +206,7 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     } else {
       throw invalidArgument(`connection ${connection} is not supported by the emulator (PASSWORD, PASSCODE)`);
     }
-    if (user.status !== 'Activated') throw new ApiError(403, API_CODES.USER_LOCKED, 'User is suspended');
-    store.recordLogin(user, { appId: app.appId, loginMethod: connection });
-    return issue(user, app, scope);
+    return signIn(user, app, { scope, loginMethod: connection, headers });
   });
 
   route('POST', 'signup', async (args) => {
@@ -288,16 +300,19 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
   const context: EndUserContext = {
     store,
     passcodes,
+    tokens,
+    appOfToken,
+    authenticateApp,
+    signIn,
     route: (method, path, handler) => {
-      const key = `${method} /api/v3/${path}`;
+      // Most paths are v3 names; a few flows live under other prefixes and are given whole.
+      const key = path.startsWith('/') ? `${method} ${path}` : `${method} /api/v3/${path}`;
       if (routes.has(key)) throw new Error(`emulator: ${key} registered twice`);
       routes.set(key, handler);
     },
     currentUser,
     consumeCode: codeChecker(passcodes),
   };
-  registerAccountRoutes(context);
-  registerMyDataRoutes(context);
-  registerMfaRoutes(context);
+  for (const register of END_USER_FAMILIES) register(context);
   return routes;
 }

@@ -499,9 +499,11 @@ export class AuthingEmulator {
         candidates = [parseJsonObject(await readBody(req))];
       }
       const args = candidates[0]!;
-      const endUser = this.#authenticationRoutes.get(key);
-      if (endUser) return sendJson(res, 200, successEnvelope(await endUser(args, req.headers)), cors);
       const management = this.#managementRoutes.get(key);
+      // A path both APIs serve (pub-userEvent, approval) goes to the management side when signed.
+      const signed = management !== undefined && /^authing\s/i.test(req.headers.authorization ?? '');
+      const endUser = signed ? undefined : this.#authenticationRoutes.get(key);
+      if (endUser) return sendJson(res, 200, successEnvelope(await endUser(args, req.headers)), cors);
       if (management) {
         this.#verifier.verify(method, path, req.headers, candidates);
         return sendJson(res, 200, successEnvelope(await management(args)), cors);

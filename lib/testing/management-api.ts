@@ -1,5 +1,6 @@
 import { buildRoutes, type Family, type ManagementHandler } from './api/registry.js';
 import { registerApplications } from './families/applications.js';
+import { registerApprovals } from './families/approvals.js';
 import { registerCustomFields } from './families/custom-fields.js';
 import { registerEvents } from './families/events.js';
 import { registerGroups } from './families/groups.js';
@@ -39,6 +40,7 @@ const FAMILIES: readonly Family[] = [
   registerSettingsFamily,
   registerPlatformRows,
   registerEvents,
+  registerApprovals,
 ];
 
 /**

@@ -157,8 +157,4 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
     { alpha2: 'US', name: 'United States', phoneCountryCode: '+1' },
     { alpha2: 'GB', name: 'United Kingdom', phoneCountryCode: '+44' },
   ]);
-  route('GET', 'mydevices/list', async (_args, headers) => {
-    const user = await currentUser(headers);
-    return [...store.collections.of('devices').values()].filter((d) => d.userId === user.userId);
-  });
 }
