@@ -127,6 +127,43 @@ describe('emulator: event subscription socket', () => {
     expect(error).toBeInstanceOf(Error);
   });
 
+  it("delivers the management pubUserEvent (official SDK and ours) to an end user's subscription", async () => {
+    const auth = new AuthenticationClient({
+      ...emulator.app,
+      appHost: emulator.appHost,
+      socketUri: emulator.socketUri,
+    });
+    await management.createUser({ email: 'kit@example.com', password: 'kit-pass-1' });
+    const login = await auth.signInByEmailPassword({ email: 'kit@example.com', password: 'kit-pass-1' });
+    auth.setAccessToken((login.data as { access_token: string }).access_token);
+    const received: string[] = [];
+    const stop = auth.sub('app.server-note', (data) => received.push(data));
+    await until(() => emulator.eventSubscriberCount('app.server-note') === 1);
+    const official = new authing.ManagementClient({ ...emulator.accessKey, host: emulator.host } as never);
+    const theirs = await official.pubUserEvent({ eventType: 'app.server-note', eventData: 'from-official' });
+    const ours = await management.callEndpoint('pubUserEvent', {
+      eventType: 'app.server-note',
+      eventData: 'from-ours',
+    });
+    expect([theirs, ours].map((r) => [r.statusCode, r.data])).toEqual([
+      [200, { success: true }],
+      [200, { success: true }],
+    ]);
+    await until(() => received.length === 2);
+    expect(received).toEqual(['from-official', 'from-ours']);
+    // Not signed and no user token: refused, nothing delivered.
+    const refused = await fetch(`${emulator.host}/api/v3/pub-userEvent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventType: 'app.server-note', eventData: 'x' }),
+    });
+    expect(((await refused.json()) as { apiCode: number }).apiCode).toBe(2020);
+    const bad = await management.callEndpoint('pubUserEvent', { eventType: 'app.server-note', eventData: 3 });
+    expect(bad.apiCode).toBe(9400);
+    stop();
+    expect(received).toHaveLength(2);
+  });
+
   it('names a bad socketUri or retryTimes', () => {
     const base = { ...emulator.accessKey, host: emulator.host };
     expect(() => new ManagementClient({ ...base, socketUri: 'http://x' })).toThrow(AuthingArgumentError);
