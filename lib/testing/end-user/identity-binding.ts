@@ -73,6 +73,16 @@ export function registerIdentityBindingRoutes(ctx: EndUserContext): void {
     pending.delete(key);
     return finish(binding, user, headers);
   };
+  /** A new user for an external account: its email when the code is one, else its id at the provider. */
+  const registerFor = (binding: { extIdpId: string; userIdInIdp: string }): UserRecord =>
+    store.createUser(
+      validateProfile(
+        binding.userIdInIdp.includes('@')
+          ? { email: binding.userIdInIdp, emailVerified: true }
+          : { externalId: `${binding.extIdpId}:${binding.userIdInIdp}` },
+      ),
+      { source: 'register' },
+    );
   const userBy = (value: string, type: 'email' | 'phone'): UserRecord => {
     const user = store.findUser(value, type);
     if (!user) throw new ApiError(400, API_CODES.USER_NOT_FOUND, 'User does not exist');
@@ -129,9 +139,7 @@ export function registerIdentityBindingRoutes(ctx: EndUserContext): void {
     let user = linked ? store.users.get(String(linked.userId)) : undefined;
     if (!user) {
       // First sign-in through the provider registers the user, as Authing does for mobile social login.
-      user = store.createUser(validateProfile(code.includes('@') ? { email: code, emailVerified: true } : {}), {
-        source: 'register',
-      });
+      user = registerFor({ extIdpId: String(conn.extIdpId), userIdInIdp: code });
       const binding = { connId: String(conn.id), extIdpId, type: String(conn.type), userIdInIdp: code };
       link(user, { ...binding, appId: app.appId, candidates: [], expiresAt: 0 });
     }
@@ -139,14 +147,7 @@ export function registerIdentityBindingRoutes(ctx: EndUserContext): void {
     return signIn(user, app, { scope, loginMethod: String(conn.type), headers });
   });
 
-  route('POST', `${BASE}/register`, (args, headers) =>
-    redeem(args, headers, (binding) =>
-      store.createUser(
-        validateProfile(binding.userIdInIdp.includes('@') ? { email: binding.userIdInIdp, emailVerified: true } : {}),
-        { source: 'register' },
-      ),
-    ),
-  );
+  route('POST', `${BASE}/register`, (args, headers) => redeem(args, headers, (binding) => registerFor(binding)));
   route('POST', `${BASE}/byEmailCode`, (args, headers) =>
     redeem(args, headers, () => {
       const email = requireString(args, 'email');
