@@ -2,6 +2,7 @@ import { AUTHENTICATION_ENDPOINTS } from '../sdk/catalogue/authentication.catalo
 import { MANAGEMENT_ENDPOINTS } from '../sdk/catalogue/management.catalogue.js';
 import type { EndpointSpec } from '../sdk/catalogue/endpoint.js';
 import { authenticationRoutes, Passcodes, type AuthenticationDeps } from './authentication-api.js';
+import { notServedNote } from './coverage-notes.js';
 import { Lockout } from './lockout.js';
 import { managementRoutes } from './management-api.js';
 import { Store } from './store.js';
@@ -36,12 +37,14 @@ export function emulatorCoverage(): { management: CoverageEntry[]; authenticatio
 export function renderCoverage(): string {
   const { management, authentication } = emulatorCoverage();
   const count = (list: CoverageEntry[]): string => `${list.filter((e) => e.served).length} of ${list.length}`;
-  const table = (list: CoverageEntry[]): string[] => [
+  const table = (list: CoverageEntry[], note: (path: string) => string | undefined = () => undefined): string[] => [
     '| Method | Path | SDK method | Served |',
     '| --- | --- | --- | --- |',
-    ...list.map(
-      (e) => `| ${e.method} | \`${e.path}\` | \`${e.name}\` | ${e.served ? 'yes' : 'no: answers apiCode 9404'} |`,
-    ),
+    ...list.map((e) => {
+      const why = note(e.path);
+      const served = e.served ? 'yes' : `no: answers apiCode 9404${why ? ` (${why})` : ''}`;
+      return `| ${e.method} | \`${e.path}\` | \`${e.name}\` | ${served} |`;
+    }),
   ];
   return [
     '# Emulator coverage',
@@ -61,7 +64,7 @@ export function renderCoverage(): string {
     '',
     '## Authentication API',
     '',
-    ...table(authentication),
+    ...table(authentication, notServedNote),
     '',
   ].join('\n');
 }

@@ -14,5 +14,14 @@ describe('emulator coverage page', () => {
     expect(authentication).toHaveLength(121);
     expect(new Set(management.map((e) => e.name)).size).toBe(496);
     expect(management.filter((e) => e.served).length).toBeGreaterThanOrEqual(300);
+    expect(authentication.filter((e) => e.served).length).toBeGreaterThanOrEqual(80);
+  });
+
+  it('says why each end-user entry left unserved stays 9404', () => {
+    const page = renderCoverage();
+    const section = page.slice(page.indexOf('## Authentication API'));
+    const unserved = section.split('\n').filter((line) => line.includes('no: answers apiCode 9404'));
+    expect(unserved.length).toBeGreaterThan(0);
+    for (const line of unserved) expect(line).toMatch(/9404 \(.+\) \|$/);
   });
 });
