@@ -5,6 +5,7 @@ import { lockedError, type Lockout } from './lockout.js';
 import { codeChecker, type EndUserContext } from './end-user/context.js';
 import { recordDevice } from './end-user/devices.js';
 import { END_USER_FAMILIES } from './end-user/families.js';
+import { RouteTable } from './end-user/route-table.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { groupDto, roleDto, userDto, validateProfile, type AppRecord, type Store, type UserRecord } from './store.js';
 import { readClientCredentials, secretsEqual, tokenFromAuthorization, type TokenService } from './tokens.js';
@@ -84,7 +85,7 @@ export interface AuthenticationDeps {
  */
 export function authenticationRoutes(deps: AuthenticationDeps): Map<string, AuthenticationHandler> {
   const { store, tokens, passcodes, lockout } = deps;
-  const routes = new Map<string, AuthenticationHandler>();
+  const routes = new RouteTable();
   const route = (method: 'GET' | 'POST', path: string, handler: AuthenticationHandler): void => {
     routes.set(`${method} /api/v3/${path}`, handler);
   };

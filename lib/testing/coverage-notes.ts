@@ -16,7 +16,11 @@ export const AUTHENTICATION_NOT_SERVED: readonly [RegExp, string][] = [
     'the link URL leads to a provider login the emulator cannot host; binding is served through the wechatMobile flow',
   ],
   [/subject\/person/, 'undocumented v2 listing; getAccessibleApps serves the same question'],
-  [/webauthn/, 'WebAuthn needs attestation and assertion verification of authenticator data; not modelled yet'],
+  [/webauthn\/admin/, 'administrator-side passkey enrolment for another user; the end-user passkey routes are served'],
+  [
+    /webauthn\/registration\/finalize/,
+    'the SDK sends no credential with it, so there is nothing to verify; verifyRegister is served',
+  ],
 ];
 
 /** The note of an unserved end-user path, or undefined. */

@@ -9,6 +9,7 @@ import { registerMyDataRoutes } from './my-data.js';
 import { registerPreCheckRoutes } from './pre-check.js';
 import { registerPushRoutes } from './push-login.js';
 import { registerQrCodeRoutes } from './qrcode-login.js';
+import { registerWebAuthnRoutes } from './webauthn.js';
 
 /** Every family of the end-user API, each in its own module registering its routes. */
 export const END_USER_FAMILIES: readonly ((ctx: EndUserContext) => void)[] = [
@@ -22,4 +23,5 @@ export const END_USER_FAMILIES: readonly ((ctx: EndUserContext) => void)[] = [
   registerApprovalRoutes,
   registerInvitationRoutes,
   registerIdentityBindingRoutes,
+  registerWebAuthnRoutes,
 ];
