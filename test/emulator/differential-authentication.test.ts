@@ -3,6 +3,7 @@ import { AuthenticationClient } from '../../lib/sdk/authentication/authenticatio
 import { ManagementClient } from '../../lib/sdk/management/management-client.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import type { EmulatorSeed } from '../../lib/testing/types.js';
+import { SoftAuthenticator } from './support/soft-authenticator.js';
 
 type Data = Record<string, any>;
 /** Who calls: anonymous, a signed-in seed user, the administrator, or the holder of a token given in the args. */
@@ -21,6 +22,8 @@ const SEED: EmulatorSeed = {
 };
 const fixed = (args: Data) => () => args;
 const token = (a: Data[], i: number): string => a[i]!.data.access_token ?? a[i]!.data.tokenSet.access_token;
+
+const PASSKEY = new SoftAuthenticator('differential-key');
 
 /** The families served since the end-user API grew past 80 entries, as apps call them. */
 const SCENARIOS: Record<string, Step[]> = {
@@ -124,6 +127,44 @@ const SCENARIOS: Record<string, Step[]> = {
     ['bob', 'unlinkExtIdp', (a) => ({ extIdpId: a[0]!.data.id })],
     ['bob', 'getIdentities', fixed({})],
   ],
+  webauthn: [
+    ['amy', 'initRegisterOptions', fixed({})],
+    [
+      'amy',
+      'verifyRegister',
+      (a) => ({
+        ticket: a[0]!.data.ticket,
+        registrationCredential: PASSKEY.create({ ...a[0]!.data.registrationOptions, challenge: 'forged' }),
+      }),
+    ],
+    ['amy', 'webAuthnRegisterInitalize', fixed({})],
+    [
+      'amy',
+      'verifyRegister',
+      (a) => ({
+        ticket: a[2]!.data.ticket,
+        authenticatorCode: 'face',
+        registrationCredential: PASSKEY.create(a[2]!.data.registrationOptions),
+      }),
+    ],
+    ['amy', 'listWebAuthnCredentials', fixed({ page: 1, limit: 10 })],
+    ['amy', 'checkValidCredentialsByCredIds', fixed({ credIds: [PASSKEY.credentialId, 'x'] })],
+    ['anon', 'initAuthenticationOptions', fixed({})],
+    [
+      'anon',
+      'verifyAuthentication',
+      (a) => ({ ticket: a[6]!.data.ticket, authenticationCredential: PASSKEY.get(a[6]!.data.authenticationOptions) }),
+    ],
+    ['token', 'getProfile', (a) => ({ __token: token(a, 7) })],
+    ['bob', 'webAuthnMfaVerifyInitalize', fixed({})],
+    [
+      'anon',
+      'webAuthnLoginFinalize',
+      (a) => ({ ticket: a[9]!.data.ticket, credential: PASSKEY.get(a[9]!.data.authenticationOptions) }),
+    ],
+    ['amy', 'removeAllCredentials', fixed({ authenticatorCode: 'face' })],
+    ['amy', 'listCredentialsByPage', fixed({})],
+  ],
   codes: [
     [
       'anon',
@@ -144,6 +185,7 @@ function normalize(value: unknown, key = ''): unknown {
     // Devices are told apart by user agent, and the two SDKs' HTTP clients send different ones.
     return { ...(normalize(value) as Data), name: '<ua>', os: '<ua>', userAgent: '<ua>' };
   }
+  if (key === 'challenge') return '<challenge>';
   if (typeof value === 'string') {
     if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(value)) return '<jwt>';
     if (/^[0-9a-f]{24}$/.test(value) && !/^[ab]0{17}/.test(value)) return '<id>';
