@@ -138,14 +138,6 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     return set;
   };
 
-  const appOfToken = async (headers: IncomingHttpHeaders): Promise<AppRecord> => {
-    await currentUser(headers);
-    const claims = await tokens.verifyAccessToken(tokenFromAuthorization(headers)!);
-    const app = claims.client_id ? store.apps.get(claims.client_id) : undefined;
-    if (!app) throw new ApiError(401, API_CODES.NOT_LOGGED_IN, 'Not logged in: the application of the token is gone');
-    return app;
-  };
-
   /**
    * The email or phone of a PASSCODE payload, once its one-time code is checked and used up. Wrong
    * codes count towards the lockout of the account (or of the email/phone, for an unknown user).
@@ -302,7 +294,6 @@ export function authenticationRoutes(deps: AuthenticationDeps): Map<string, Auth
     store,
     passcodes,
     tokens,
-    appOfToken,
     authenticateApp,
     signIn,
     route: (method, path, handler) => {

@@ -14,8 +14,6 @@ export interface EndUserContext {
   route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: AuthenticationHandler): void;
   /** The user of the access token in `authorization`, or a 2020 error. */
   currentUser(headers: IncomingHttpHeaders): Promise<UserRecord>;
-  /** The application the caller's access token was issued to (its `client_id`), or a 2020 error. */
-  appOfToken(headers: IncomingHttpHeaders): Promise<AppRecord>;
   /** The application of a sign-in: Basic header, body client_id/secret, or x-authing-app-id for public apps. */
   authenticateApp(args: Args, headers: IncomingHttpHeaders): AppRecord;
   /**
