@@ -154,6 +154,10 @@ describe('emulator: end-user flows and their cross-effects', () => {
     expect((await admin('processApproval', { number, isAgreed: true })).statusCode).toBe(200);
     expect((await admin('processApproval', { number, isAgreed: false })).apiCode).toBe(9400);
     expect((await call(amy, 'getRoleList')).data.map((r: Data) => r.code)).toContain('auditor');
+    // Same path for both APIs: signed, it is the administrator's view; with a user token, the applicant's.
+    expect((await admin('getDetail', { number })).data).toMatchObject({ number, status: 'AGREED' });
+    const bob = client(await signIn('bob@example.com', 'bob-pass-1'));
+    expect((await call(bob, 'getDetail', { number })).apiCode).toBe(9410);
     expect((await call(amy, 'getEnablePermissionApplyRoleList', { keyword: 'audit' })).data.list).toEqual([]);
     const initiated = await call(amy, 'initiatedList', { objectType: 'ROLE_PERMISSION_APPLY' });
     expect(initiated.data.list[0]).toMatchObject({

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AuthenticationClient } from '../../lib/sdk/authentication/authentication-client.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { SoftAuthenticator } from './support/soft-authenticator.js';
@@ -147,5 +150,39 @@ describe('emulator: WebAuthn registration and sign-in', () => {
     const piaKey = new SoftAuthenticator('pia-key');
     expect((await call(pia, 'removeCredential', { credentialID: piaKey.credentialId })).statusCode).toBe(200);
     expect((await call(pia, 'listWebAuthnCredentials', {})).data.totalCount).toBe(0);
+  });
+
+  it('keeps passkeys in the data file: a restarted emulator signs in with the same key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authing-webauthn-'));
+    const dataFile = join(dir, 'state.json');
+    const seed = { users: [{ email: 'rex@example.com', password: 'rex-pass-1' }] };
+    const key = new SoftAuthenticator('rex-key');
+    const first = await AuthingEmulator.start({ dataFile, seed });
+    const rex = new AuthenticationClient({ ...first.app, appHost: first.appHost });
+    rex.setAccessToken(
+      ((await rex.signInByEmailPassword({ email: 'rex@example.com', password: 'rex-pass-1' })).data as Data)
+        .access_token,
+    );
+    const options = (await call(rex, 'initRegisterOptions')).data;
+    await call(rex, 'verifyRegister', {
+      ticket: options.ticket,
+      registrationCredential: key.create(options.registrationOptions),
+    });
+    const app = first.app;
+    await first.stop();
+    const second = await AuthingEmulator.start({ dataFile });
+    try {
+      expect(second.app.appId).toBe(app.appId);
+      const anonymous = new AuthenticationClient({ ...second.app, appHost: second.appHost });
+      const login = (await call(anonymous, 'initAuthenticationOptions')).data;
+      const answer = await call(anonymous, 'verifyAuthentication', {
+        ticket: login.ticket,
+        authenticationCredential: key.get(login.authenticationOptions),
+      });
+      expect(answer.data.verified).toBe(true);
+    } finally {
+      await second.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
