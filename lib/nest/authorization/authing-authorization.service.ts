@@ -65,20 +65,9 @@ export class AuthingAuthorization {
   }
 
   /**
-   * The cached answer, when there is a fresh one: lets the guard answer without a promise.
+   * The question, arguments already checked (the guard's entry).
    * @internal
    */
-  cached(
-    userId: string,
-    action: string,
-    resource: string,
-    namespace: string | undefined,
-    api: AuthingResourceApi,
-  ): boolean | undefined {
-    return this.#answers.peek(keyOf(userId, action, resource, namespace, api))?.allowed;
-  }
-
-  /** @internal The question, arguments already checked. */
   async ask(
     userId: string,
     action: string,

@@ -12,13 +12,15 @@ export const ROLE_REQUIREMENTS_KEY = 'authing:role-requirements';
 export const PERMISSION_REQUIREMENTS_KEY = 'authing:permission-requirements';
 export const RESOURCE_REQUIREMENTS_KEY = 'authing:resource-requirements';
 
-type AccessDecorator = MethodDecorator & ClassDecorator;
-
 /**
  * Appends a requirement to the list on the class or method: stacked decorators all apply (a plain
  * `SetMetadata` would keep only the last one).
  */
-function appending(key: string, requirement: object, legacy?: [key: string, value: unknown]): AccessDecorator {
+function appending(
+  key: string,
+  requirement: object,
+  legacy?: [key: string, value: unknown],
+): MethodDecorator & ClassDecorator {
   return (target: object, _property?: string | symbol, descriptor?: PropertyDescriptor): void => {
     const where = (descriptor ? descriptor.value : target) as object;
     const previous = (Reflect.getOwnMetadata(key, where) as object[] | undefined) ?? [];
@@ -35,9 +37,10 @@ function appending(key: string, requirement: object, legacy?: [key: string, valu
  * in namespace `cms`. Controller and handler requirements all apply (see `inherit`), as do stacked
  * `@Roles()`. Roles come from the token's `roles` claim or from Authing (option `roles.source`).
  */
-export function Roles(...codes: string[]): AccessDecorator;
-export function Roles(requirement: AuthingRoleRequirement): AccessDecorator;
-export function Roles(...args: unknown[]): AccessDecorator {
+export function Roles(...codes: string[]): MethodDecorator & ClassDecorator;
+/** Requires roles as the requirement says: `match` (`any` / `all`), `namespace`, `inherit`. */
+export function Roles(requirement: AuthingRoleRequirement): MethodDecorator & ClassDecorator;
+export function Roles(...args: unknown[]): MethodDecorator & ClassDecorator {
   const requirement = normaliseCodes('Roles', 'roles', args, 'any');
   return appending(ROLE_REQUIREMENTS_KEY, requirement, [ROLES_KEY, [...requirement.codes]]);
 }
@@ -47,9 +50,10 @@ export function Roles(...args: unknown[]): AccessDecorator {
  * source). `@Permissions('a', 'b')`: every one; `@Permissions({ permissions: [...], match: 'any' })`:
  * one of them. Merged with the controller's as `@Roles()` is.
  */
-export function Permissions(...permissions: string[]): AccessDecorator;
-export function Permissions(requirement: AuthingPermissionRequirement): AccessDecorator;
-export function Permissions(...args: unknown[]): AccessDecorator {
+export function Permissions(...permissions: string[]): MethodDecorator & ClassDecorator;
+/** Requires permissions as the requirement says: `match` (`all` / `any`), `namespace`, `inherit`. */
+export function Permissions(requirement: AuthingPermissionRequirement): MethodDecorator & ClassDecorator;
+export function Permissions(...args: unknown[]): MethodDecorator & ClassDecorator {
   const requirement = normaliseCodes('Permissions', 'permissions', args, 'all');
   return appending(PERMISSION_REQUIREMENTS_KEY, requirement, [PERMISSIONS_KEY, [...requirement.codes]]);
 }
@@ -61,6 +65,6 @@ export function Permissions(...args: unknown[]): AccessDecorator {
  * concurrent identical questions share one call (option `authorization`). 403 when refused, 400 when
  * the request lacks the id, 503 when Authing cannot be reached. Needs management credentials.
  */
-export function ResourceAccess(requirement: AuthingResourceRequirement): AccessDecorator {
+export function ResourceAccess(requirement: AuthingResourceRequirement): MethodDecorator & ClassDecorator {
   return appending(RESOURCE_REQUIREMENTS_KEY, normaliseResource(requirement));
 }
