@@ -276,6 +276,11 @@ describe('@ResourceAccess: resource instances asked of Authing', () => {
       requirement: { resource: 'order', action: 'read', id: { query: 'orderId' } },
     });
     expect((await call(app, 'alice', '/orders/by-query?orderId=1&orderId=2')).status).toBe(400);
+    // alice may read order:1; `1:2` would be asked as order:1:2, a part of it, yet is another order.
+    const structural = await call(app, 'alice', '/orders/by-query?orderId=1:2');
+    expect(structural.status).toBe(400);
+    expect(structural.body.message).toContain('must not contain ":", "*" or "/"');
+    expect((await call(app, 'alice', '/orders/1:2')).status).toBe(400);
   });
 
   test('id from the JSON body: allowed, denied, missing, not a scalar', async () => {

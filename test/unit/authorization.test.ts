@@ -118,6 +118,11 @@ describe('resource ids from the request', () => {
     });
     expect(resourceIdOf(request, { body: 'c' })).toMatchObject({ problem: expect.stringContaining('single') });
     expect(resourceIdOf(request, { body: 'toString' })).toEqual({ problem: 'body field "toString" is missing' });
+    for (const id of ['1:2', '*', 'a/b']) {
+      expect(resourceIdOf({ headers: {}, query: { id } }, { query: 'id' })).toEqual({
+        problem: 'query parameter "id" must not contain ":", "*" or "/"',
+      });
+    }
     expect(resourceIdOf({ headers: {}, query: { l: 'x'.repeat(257) } }, { query: 'l' })).toMatchObject({
       problem: expect.stringContaining('longer than 256'),
     });
