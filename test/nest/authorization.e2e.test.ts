@@ -9,7 +9,13 @@ import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ManagementClient } from '../../lib/sdk/index.js';
 import { AuthingError, AuthingGuard, ResourceAccess } from '../../lib/index.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { CrmController, DocsController, startAuthorizationApp, type RunningNest } from './support/authorization-app.js';
+import {
+  CrmController,
+  DocsController,
+  OrdersController,
+  startAuthorizationApp,
+  type RunningNest,
+} from './support/authorization-app.js';
 
 const PASSWORD = 'Auth0rize-passw0rd';
 const USERS = {
@@ -347,6 +353,22 @@ describe('@ResourceAccess: resource instances asked of Authing', () => {
   test('the injectable service answers the same question in code', async () => {
     expect((await call(app, 'alice', '/orders/can/1')).body).toEqual({ allowed: true });
     expect((await call(app, 'alice', '/orders/can/2')).body).toEqual({ allowed: false });
+  });
+
+  test('on Fastify: ids from params, query and body alike', async () => {
+    const fastify = await startAuthorizationApp(
+      { appId: emulator.app.appId, appHost: emulator.appHost, ...emulator.accessKey, host: emulator.host },
+      [OrdersController],
+      'fastify',
+    );
+    apps.push(fastify);
+    expect(await ok(fastify, 'alice', '/orders/1')).toBe(200);
+    expect(await ok(fastify, 'alice', '/orders/2')).toBe(403);
+    expect(await ok(fastify, 'alice', '/orders/by-query?orderId=1')).toBe(200);
+    expect(await ok(fastify, 'alice', '/orders/by-query')).toBe(400);
+    expect(await ok(fastify, 'alice', '/orders/pay', { method: 'POST', body: { orderId: '1' } })).toBe(201);
+    const refused = await call(fastify, 'bob', '/orders/pay', { method: 'POST', body: { orderId: '1' } });
+    expect(refused.body).toMatchObject({ statusCode: 403, reason: 'action_not_allowed' });
   });
 
   test('Authing unreachable: 503 with Retry-After, nothing cached', async () => {

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { Body, Controller, Get, Inject, Param, Post, Query, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import {
   AuthingAuthorization,
@@ -138,16 +139,20 @@ export interface RunningNest {
   close(): Promise<void>;
 }
 
-/** A Nest app on a free 127.0.0.1 port; `init()` failures (start-up checks) reject. */
+/** A Nest app (Express, or Fastify) on a free 127.0.0.1 port; `init()` failures (start-up checks) reject. */
 export async function startAuthorizationApp(
   options: AuthingModuleOptions,
   controllers: (new (...args: never[]) => unknown)[] = ALL_CONTROLLERS,
+  platform: 'express' | 'fastify' = 'express',
 ): Promise<RunningNest> {
   const moduleRef = await Test.createTestingModule({
     imports: [AuthingModule.forRoot({ loadSigningKeysOnStart: false, ...options })],
     controllers,
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
   try {
     await app.listen(0, '127.0.0.1');
   } catch (error) {
