@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { footprintBench } from './footprint.bench.js';
 import { guardBenches } from './guard.bench.js';
+import { authorizationBench } from './authorization.bench.js';
 import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
 import { scaleBench } from './scale.bench.js';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
   footprint: footprintBench,
   load: loadBench,
   scale: scaleBench,
+  authorization: authorizationBench,
 };
 
 function table(rows: string[][]): string {

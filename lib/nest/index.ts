@@ -31,6 +31,17 @@ export {
   isManagementConfigured,
 } from './providers/unconfigured-management-client.js';
 export { AuthingRolesService } from './roles/authing-roles.service.js';
+export { AuthingAuthorization } from './authorization/authing-authorization.service.js';
+export type { AuthingAuthorizationCheck } from './authorization/authing-authorization.service.js';
+export { ResourceAccess } from './authorization/decorators.js';
+export type {
+  AuthingMatch,
+  AuthingRoleRequirement,
+  AuthingPermissionRequirement,
+  AuthingResourceRequirement,
+  AuthingResourceId,
+  AuthingResourceApi,
+} from './authorization/requirements.js';
 export { createAuthingUser } from './user/authing-user.js';
 export type { AuthingUser } from './user/authing-user.js';
 export { checkReturnTo } from './login/return-to.js';

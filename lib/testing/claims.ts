@@ -1,4 +1,4 @@
-import type { Store, UserRecord } from './store.js';
+import { DEFAULT_NAMESPACE, type Store, type UserRecord } from './store.js';
 
 /** The claims each scope releases, in the id_token and at `/oidc/me` (Authing's scope table). */
 export const SCOPE_CLAIMS: Record<string, string[]> = {
@@ -63,7 +63,11 @@ export function allClaims(user: UserRecord, store: Store): Record<string, unknow
     phone_number_verified: p.phone ? user.phoneVerified : undefined,
     address: Object.keys(address).length > 0 ? address : undefined,
     username: p.username,
-    roles: store.rolesOfUser(user.userId).map((r) => r.code),
+    // Default-namespace roles as their codes; another namespace's as { code, namespace }, so that a
+    // relying party can never take it for the default namespace's role of the same code.
+    roles: store
+      .rolesOfUser(user.userId)
+      .map((r) => (r.namespace === DEFAULT_NAMESPACE ? r.code : { code: r.code, namespace: r.namespace })),
     external_id: p.externalId,
   });
 }

@@ -70,6 +70,19 @@ const SCENARIOS: Record<string, Step[]> = {
       (a) => ({ code: 'dev', targets: [{ targetType: 'DEPARTMENT', targetIdentifier: a[1]!.data.departmentId }] }),
     ],
     ['getUserRoles', fixed({ userId: USER })],
+    [
+      'authorizeResources',
+      fixed({
+        list: [
+          {
+            targetType: 'ROLE',
+            targetIdentifiers: ['dev'],
+            resources: [{ code: 'repo', actions: ['push'], resourceType: 'DATA' }],
+          },
+        ],
+      }),
+    ],
+    ['isActionAllowed', fixed({ userId: USER, action: 'push', resource: 'repo:1' })],
     ['isUserInDepartment', (a) => ({ userId: USER, organizationCode: 'corp', departmentId: a[1]!.data.departmentId })],
     ['listOrganizations', fixed({})],
   ],
@@ -92,6 +105,70 @@ const SCENARIOS: Record<string, Step[]> = {
     ['checkPermission', fixed({ userId: USER, action: 'read', resources: ['book'], namespaceCode: 'default' })],
     ['getUserAuthorizedResources', fixed({ userId: USER })],
     ['getResourceAuthorizedTargets', fixed({ resource: 'book' })],
+  ],
+  resourceInstances: [
+    ['createNamespace', fixed({ code: 'shop', name: 'Shop' })],
+    [
+      'authorizeResources',
+      fixed({
+        list: [
+          {
+            targetType: 'USER',
+            targetIdentifiers: [USER],
+            resources: [{ code: 'order:42', actions: ['read'], resourceType: 'DATA' }],
+          },
+        ],
+      }),
+    ],
+    [
+      'authorizeResources',
+      fixed({
+        namespace: 'shop',
+        list: [
+          {
+            targetType: 'USER',
+            targetIdentifiers: [USER],
+            resources: [{ code: 'invoice:*', actions: ['pay'], resourceType: 'DATA' }],
+          },
+        ],
+      }),
+    ],
+    ['isActionAllowed', fixed({ userId: USER, action: 'read', resource: 'order:42' })],
+    ['isActionAllowed', fixed({ userId: USER, action: 'read', resource: 'order:43' })],
+    ['isActionAllowed', fixed({ userId: USER, action: 'read', resource: 'order:*' })],
+    ['isActionAllowed', fixed({ userId: USER, action: 'pay', resource: 'invoice:7', namespace: 'shop' })],
+    ['isActionAllowed', fixed({ userId: USER, action: 'pay', resource: 'invoice:7' })],
+    [
+      'checkPermission',
+      fixed({ userId: USER, action: 'pay', resources: ['invoice:7', 'invoice:*', 'order:42'], namespaceCode: 'shop' }),
+    ],
+    ['isActionAllowed', fixed({ userId: 'nobody', action: 'read', resource: 'order:42' })],
+  ],
+  namespacedRoles: [
+    ['createNamespace', fixed({ code: 'crm', name: 'CRM' })],
+    ['createRole', fixed({ code: 'admin', namespace: 'crm' })],
+    ['createRole', fixed({ code: 'admin' })],
+    [
+      'assignRole',
+      fixed({ code: 'admin', namespace: 'crm', targets: [{ targetType: 'USER', targetIdentifier: USER }] }),
+    ],
+    ['getUserRoles', fixed({ userId: USER, namespace: 'crm' })],
+    ['getUserRoles', fixed({ userId: USER, namespace: 'default' })],
+    [
+      'authorizeResources',
+      fixed({
+        namespace: 'crm',
+        list: [
+          {
+            targetType: 'ROLE',
+            targetIdentifiers: ['admin'],
+            resources: [{ code: 'lead', actions: ['*'], resourceType: 'DATA' }],
+          },
+        ],
+      }),
+    ],
+    ['isActionAllowed', fixed({ userId: USER, action: 'delete', resource: 'lead:9', namespace: 'crm' })],
+    ['isActionAllowed', fixed({ userId: USER, action: 'delete', resource: 'lead:9' })],
   ],
   namespaces: [
     ['createNamespace', fixed({ code: 'crm', name: 'CRM' })],

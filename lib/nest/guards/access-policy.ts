@@ -4,17 +4,14 @@ import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
 import type { AuthingUser } from '../user/authing-user.js';
-import { OPTIONAL_AUTH_KEY, PERMISSIONS_KEY, PUBLIC_KEY, ROLES_KEY } from '../constants.js';
+import { AUTHING_RESOLVED_OPTIONS, OPTIONAL_AUTH_KEY, PUBLIC_KEY } from '../constants.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import { AuthingAuthorization } from '../authorization/authing-authorization.service.js';
+import { checkRoute, type RouteCheckDeps } from '../authorization/check-route.js';
+import { readRequirements, type RouteRequirements } from '../authorization/route-requirements.js';
 import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
 import { attachUser, attachedUser } from '../request/request-state.js';
-import {
-  crossSiteRefused,
-  forbidden,
-  loadWsException,
-  unauthorized,
-  unavailable,
-  unsupportedContext,
-} from './guard-errors.js';
+import { crossSiteRefused, loadWsException, unauthorized, unavailable, unsupportedContext } from './guard-errors.js';
 
 /** A context the guards can authenticate (RPC and unknown ones are refused). */
 export type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
@@ -23,8 +20,8 @@ export type KnownTransport = Exclude<AuthingTransport, { kind: 'unknown' }>;
 export interface RouteAccess {
   isPublic: boolean;
   optional: boolean;
-  roles: string[] | undefined;
-  permissions: string[] | undefined;
+  /** `@Roles()`, `@Permissions()` and `@ResourceAccess()` of the controller and handler, merged. */
+  requirements: RouteRequirements | undefined;
   hasRequirements: boolean;
 }
 
@@ -36,12 +33,23 @@ export interface RouteAccess {
 export class AuthingAccessPolicy {
   readonly #logger = new Logger('AuthingGuard');
   readonly #routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
+  readonly #checkDeps: RouteCheckDeps;
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
-    @Inject(AuthingRolesService) private readonly roles: AuthingRolesService,
-  ) {}
+    @Inject(AuthingRolesService) roles: AuthingRolesService,
+    @Inject(AuthingAuthorization) authorization: AuthingAuthorization,
+    @Inject(AUTHING_RESOLVED_OPTIONS) options: ResolvedAuthingOptions,
+  ) {
+    this.#checkDeps = {
+      roles,
+      authorization,
+      rolesNamespace: options.roles.namespace,
+      resourceNamespace: options.authorization.namespace,
+      resourceApi: options.authorization.api,
+    };
+  }
 
   /**
    * The route's access metadata, read once per handler and class: decorators are applied at class
@@ -109,36 +117,28 @@ export class AuthingAccessPolicy {
     throw unauthorized(transport, result.status === 'invalid' ? result : undefined);
   }
 
-  /** Checks `@Roles()` (any of) and `@Permissions()` (all of); throws 403, or 503 if Authing is unreachable. */
+  /**
+   * Checks `@Roles()`, `@Permissions()` and `@ResourceAccess()`; throws 403 naming the failed
+   * requirement (400 when a resource id is missing), or 503 if Authing is unreachable.
+   */
   authorize(route: RouteAccess, transport: KnownTransport, user: AuthingUser | null): void | Promise<void> {
     // Most routes have no requirement: answer synchronously rather than through another promise.
-    if (!route.hasRequirements) return;
-    return this.#authorize(transport, user, route.roles, route.permissions);
+    if (!route.requirements) return;
+    return this.#authorize(transport, user, route.requirements);
   }
 
   async #authorize(
     transport: KnownTransport,
     user: AuthingUser | null,
-    requiredRoles: string[] | undefined,
-    requiredPermissions: string[] | undefined,
+    requirements: RouteRequirements,
   ): Promise<void> {
     if (!user) throw unauthorized(transport);
     try {
-      if (requiredRoles?.length) {
-        const roles = await this.roles.rolesOf(user);
-        if (!requiredRoles.some((role) => roles.includes(role))) {
-          throw forbidden(transport, `Requires one of the roles: ${requiredRoles.join(', ')}`);
-        }
-      }
-      if (requiredPermissions?.length) {
-        const permissions = await this.roles.permissionsOf(user);
-        const missing = requiredPermissions.filter((p) => !permissions.includes(p));
-        if (missing.length > 0) throw forbidden(transport, `Missing permissions: ${missing.join(', ')}`);
-      }
+      await checkRoute(this.#checkDeps, transport, user, requirements);
     } catch (error) {
       // Unreachable, or answering something that is not Authing (5xx, 429, an HTML page): 503, not 500.
       if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) {
-        this.#logger.warn(`Role lookup failed: ${error.message}`);
+        this.#logger.warn(`Authorization lookup failed: ${error.message}`);
         throw unavailable(transport, 'the identity server could not be reached');
       }
       throw error;
@@ -150,14 +150,12 @@ export class AuthingAccessPolicy {
       Reflector['getAllAndOverride']
     >[1];
     const read = <T>(key: string): T | undefined => this.reflector.getAllAndOverride<T | undefined>(key, targets);
-    const roles = read<string[]>(ROLES_KEY);
-    const permissions = read<string[]>(PERMISSIONS_KEY);
+    const requirements = readRequirements(this.reflector, handler, type);
     return {
       isPublic: read<boolean>(PUBLIC_KEY) === true,
       optional: read<boolean>(OPTIONAL_AUTH_KEY) === true,
-      roles: roles?.length ? roles : undefined,
-      permissions: permissions?.length ? permissions : undefined,
-      hasRequirements: Boolean(roles?.length || permissions?.length),
+      requirements,
+      hasRequirements: requirements !== undefined,
     };
   }
 }

@@ -1,4 +1,9 @@
-import { ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { AuthingTransport, ResponseLike } from '../request/request-context.js';
 
 type WsExceptionClass = new (error: string | object) => Error;
@@ -56,12 +61,23 @@ export function unauthorized(transport: AuthingTransport, refused?: { check: str
   return new UnauthorizedException(body);
 }
 
-/** 403: authenticated, but without the required role or permission. */
-export function forbidden(transport: AuthingTransport, message: string): Error {
-  const body = { statusCode: 403, error: 'Forbidden', message };
+/**
+ * 403: authenticated, but without the required role or permission. `details` (`reason`,
+ * `requirement`) say which requirement failed; they hold route metadata only, never credentials.
+ */
+export function forbidden(transport: AuthingTransport, message: string, details?: object): Error {
+  const body = { statusCode: 403, error: 'Forbidden', message, ...details };
   if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
   setRefusalHeaders(responseOf(transport));
   return new ForbiddenException(body);
+}
+
+/** 400: the request lacks what a requirement needs (a resource id); `details` say which. */
+export function badRequest(transport: AuthingTransport, message: string, details?: object): Error {
+  const body = { statusCode: 400, error: 'Bad Request', message, ...details };
+  if (transport.kind === 'ws' && wsException) return new wsException({ status: 'error', ...body });
+  setRefusalHeaders(responseOf(transport));
+  return new BadRequestException(body);
 }
 
 /**

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuthenticationClient, ManagementClient } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
+import { AuthingAuthorization } from '../authorization/authing-authorization.service.js';
+import { AuthorizationStartupCheck } from '../authorization/startup-check.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { AuthingClientPipe } from '../decorators/param.decorators.js';
 import { AuthingLoginGuard } from '../login/authing-login.guard.js';
@@ -20,6 +22,7 @@ const SERVICES = [
   AuthingClients,
   AuthingAuthenticator,
   AuthingRolesService,
+  AuthingAuthorization,
   AuthingAccessPolicy,
   AuthingGuard,
   AuthingRolesGuard,
@@ -47,7 +50,7 @@ const SERVICES = [
  * })
  */
 @Module({
-  providers: [...clientProviders(AUTHING_RAW_OPTIONS), ...SERVICES],
+  providers: [...clientProviders(AUTHING_RAW_OPTIONS), ...SERVICES, AuthorizationStartupCheck],
   exports: [AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
 })
 export class AuthingModule extends AuthingConfigurableModule {}

@@ -2,6 +2,7 @@ import type { AuthenticationClientOptions, ManagementClientOptions } from '../..
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRequest } from '../request/request-context.js';
+import type { AuthingResourceApi } from '../authorization/requirements.js';
 
 /** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
 export type AuthingRolesSource = 'token' | 'management';
@@ -52,6 +53,18 @@ export interface AuthingModuleOptions
      * Default false: a user can ask for any scope at sign-in, so a scope is no proof of a permission.
      */
     scopesAsPermissions?: boolean;
+  };
+  /**
+   * Resource-instance checks (`@ResourceAccess()`, `AuthingAuthorization`), asked of Authing through
+   * the ManagementClient (see docs/authorization.md).
+   */
+  authorization?: {
+    /** Milliseconds an answer (allowed or denied) is reused. Default 5000; 0 keeps none (concurrent questions still share a call). */
+    cacheTtl?: number;
+    /** Namespace (permission space) of the resources. Default: none sent (Authing's default). */
+    namespace?: string;
+    /** `isActionAllowed` (default: general resources, `order:42`) or `checkPermission` (data resources). */
+    api?: AuthingResourceApi;
   };
   /**
    * Takes the access token out of a request; default: `Authorization: Bearer <token>` (HTTP,

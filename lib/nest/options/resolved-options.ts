@@ -3,6 +3,7 @@ import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
+import type { AuthingResourceApi } from '../authorization/requirements.js';
 
 /** The module options that are the shared AuthenticationClient's own. */
 export const SDK_KEYS = [
@@ -44,6 +45,8 @@ export interface ResolvedAuthingOptions {
   tokenValidation: AuthingTokenValidation;
   introspectionCacheTtl: number;
   roles: { source: AuthingRolesSource; cacheTtl: number; namespace: string | undefined; scopesAsPermissions: boolean };
+  /** Resource-instance checks: answer cache, namespace and Authing call. */
+  authorization: { cacheTtl: number; namespace: string | undefined; api: AuthingResourceApi };
   extractToken: ((request: AuthingRequest) => string | undefined) | undefined;
   loadSigningKeysOnStart: boolean;
   /** Cross-site request checks of session-authenticated unsafe requests (and of logout). */

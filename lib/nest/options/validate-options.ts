@@ -25,6 +25,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'tokenValidation',
   'introspectionCacheTtl',
   'roles',
+  'authorization',
   'extractToken',
   'loadSigningKeysOnStart',
   'allowedReturnTo',
@@ -110,6 +111,7 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
       input.roles?.namespace === undefined ? undefined : requiredString(input.roles.namespace, 'roles.namespace'),
     scopesAsPermissions: bool(input.roles?.scopesAsPermissions, 'roles.scopesAsPermissions', false),
   };
+  const authorization = resolveAuthorization(input.authorization);
   // With token-sourced roles the login asks for the `roles` scope, so the id_token carries them.
   const scope =
     input.scope === undefined
@@ -158,6 +160,7 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
     tokenValidation,
     introspectionCacheTtl,
     roles,
+    authorization,
     extractToken: input.extractToken,
     loadSigningKeysOnStart: bool(input.loadSigningKeysOnStart, 'loadSigningKeysOnStart', true),
     allowedReturnTo,
@@ -199,6 +202,20 @@ function originList(value: unknown, option: string): string[] {
     }
     return url.origin;
   });
+}
+
+function resolveAuthorization(value: AuthingModuleOptions['authorization']): ResolvedAuthingOptions['authorization'] {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new AuthingConfigurationError(
+      'authorization',
+      "must be an object: { cacheTtl, namespace, api: 'isActionAllowed' | 'checkPermission' }",
+    );
+  }
+  return {
+    cacheTtl: nonNegative(value?.cacheTtl, 'authorization.cacheTtl', 5_000),
+    namespace: value?.namespace === undefined ? undefined : requiredString(value.namespace, 'authorization.namespace'),
+    api: oneOf(value?.api, 'authorization.api', ['isActionAllowed', 'checkPermission'] as const, 'isActionAllowed'),
+  };
 }
 
 function resolveCsrf(value: AuthingModuleOptions['csrf']): ResolvedAuthingOptions['csrf'] {

@@ -5,6 +5,7 @@ import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { TokenRoles } from './token-roles.js';
 import { TtlCache } from '../cache/ttl-cache.js';
+import { DEFAULT_NAMESPACE } from '../authorization/requirements.js';
 
 /**
  * A user's role codes and permissions, for `@Roles()` and `@Permissions()`.
@@ -48,6 +49,40 @@ export class AuthingRolesService {
     });
   }
 
+  /**
+   * The user's role codes in one namespace (default: the `roles.namespace` option, else Authing's
+   * `default`): what `@Roles()` compares with. A role of another namespace is never among them, with
+   * either source (token claim entries without a namespace are the default namespace's).
+   */
+  async rolesIn(user: AuthingUser, namespace?: string): Promise<string[]> {
+    const space = namespace ?? this.options.roles.namespace ?? DEFAULT_NAMESPACE;
+    if (this.options.roles.source === 'token') {
+      return (await this.#tokenRoles.refsOf(user)).filter((r) => r.namespace === space).map((r) => r.code);
+    }
+    return this.#cached(this.#roles, `${user.sub}\u0000${space}`, async () => {
+      const response = await this.management.getUserRoles({ userId: user.sub, namespace: space });
+      if (response.statusCode !== 200) return this.#refused('getUserRoles', response);
+      // Filtered again: an answer listing another namespace's role must not satisfy this one.
+      return (response.data?.list ?? [])
+        .filter((role) => (role.namespace ?? DEFAULT_NAMESPACE) === space)
+        .map((role) => role.code)
+        .filter((code) => typeof code === 'string');
+    });
+  }
+
+  /**
+   * The user's permissions in one namespace, for `@Permissions()`: with the management source
+   * `resourceCode:action` of the resources authorized there; with the token source the `permissions`
+   * claim (and scopes with `scopesAsPermissions`), which belong to the default namespace.
+   */
+  async permissionsIn(user: AuthingUser, namespace?: string): Promise<string[]> {
+    const space = namespace ?? this.options.roles.namespace ?? DEFAULT_NAMESPACE;
+    if (this.options.roles.source === 'token') {
+      return space === DEFAULT_NAMESPACE ? this.permissionsOf(user) : [];
+    }
+    return this.#cached(this.#permissions, `${user.sub}\u0000${space}`, () => this.#loadPermissions(user.sub, space));
+  }
+
   /** The user's permissions (`resource:action` strings; with the token source, the `permissions` claim). */
   permissionsOf(user: AuthingUser): Promise<string[]> {
     if (this.options.roles.source === 'token') {
@@ -59,18 +94,19 @@ export class AuthingRolesService {
       const scope = typeof user.claims.scope === 'string' ? user.claims.scope.split(' ').filter(Boolean) : [];
       return Promise.resolve([...fromClaim, ...scope]);
     }
-    return this.#cached(this.#permissions, user.sub, async () => {
-      const response = await this.management.getUserAuthorizedResources({
-        userId: user.sub,
-        ...(this.options.roles.namespace ? { namespace: this.options.roles.namespace } : {}),
-      });
-      if (response.statusCode !== 200) return this.#refused('getUserAuthorizedResources', response);
-      const permissions: string[] = [];
-      for (const resource of response.data?.list ?? []) {
-        for (const action of resource.actions ?? []) permissions.push(`${resource.resourceCode}:${action}`);
-      }
-      return permissions;
-    });
+    return this.#cached(this.#permissions, user.sub, () =>
+      this.#loadPermissions(user.sub, this.options.roles.namespace),
+    );
+  }
+
+  async #loadPermissions(userId: string, namespace: string | undefined): Promise<string[]> {
+    const response = await this.management.getUserAuthorizedResources({ userId, ...(namespace ? { namespace } : {}) });
+    if (response.statusCode !== 200) return this.#refused('getUserAuthorizedResources', response);
+    const permissions: string[] = [];
+    for (const resource of response.data?.list ?? []) {
+      for (const action of resource.actions ?? []) permissions.push(`${resource.resourceCode}:${action}`);
+    }
+    return permissions;
   }
 
   /** Forgets cached roles and permissions (of one user, or everyone's). */
@@ -79,24 +115,25 @@ export class AuthingRolesService {
       this.#roles.clear();
       this.#permissions.clear();
     } else {
-      this.#roles.delete(userId);
-      this.#permissions.delete(userId);
+      // Keys are the user id, or the user id and a namespace.
+      this.#roles.deleteWhere((key) => key === userId || key.startsWith(`${userId}\u0000`));
+      this.#permissions.deleteWhere((key) => key === userId || key.startsWith(`${userId}\u0000`));
     }
   }
 
-  #cached(cache: TtlCache<Promise<string[]>>, userId: string, load: () => Promise<string[]>): Promise<string[]> {
-    const hit = cache.get(userId);
+  #cached(cache: TtlCache<Promise<string[]>>, key: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = cache.get(key);
     if (hit) return hit;
     // A failure is not remembered: the next request asks again. A refusal counts as no roles.
     const pending = load().catch((error: unknown) => {
-      cache.delete(userId);
+      cache.delete(key);
       if (error instanceof EnvelopeRefused) {
         this.#logger.warn(error.message);
         return [];
       }
       throw error;
     });
-    cache.set(userId, pending, this.options.roles.cacheTtl);
+    cache.set(key, pending, this.options.roles.cacheTtl);
     return pending;
   }
 

@@ -2,6 +2,33 @@ import { Logger } from '@nestjs/common';
 import type { AuthenticationClient, UserInfo } from '../../sdk/index.js';
 import { roleCodes, type AuthingUser } from '../user/authing-user.js';
 import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
+import { DEFAULT_NAMESPACE } from '../authorization/requirements.js';
+
+/** A role as Authing identifies it: namespace and code. */
+export interface RoleRef {
+  code: string;
+  namespace: string;
+}
+
+/**
+ * Roles out of a `roles` claim: a string entry is a role of Authing's default namespace; an object
+ * entry `{ code, namespace }` (as Authing's role lists) keeps its namespace (default when absent).
+ */
+export function roleRefs(value: unknown): RoleRef[] | undefined {
+  if (!Array.isArray(value)) {
+    const codes = roleCodes(value);
+    return codes?.map((code) => ({ code, namespace: DEFAULT_NAMESPACE }));
+  }
+  const refs: RoleRef[] = [];
+  for (const item of value) {
+    if (typeof item === 'string' && item !== '') refs.push({ code: item, namespace: DEFAULT_NAMESPACE });
+    else if (typeof item === 'object' && item !== null && typeof (item as { code?: unknown }).code === 'string') {
+      const { code, namespace } = item as { code: string; namespace?: unknown };
+      refs.push({ code, namespace: typeof namespace === 'string' && namespace !== '' ? namespace : DEFAULT_NAMESPACE });
+    }
+  }
+  return refs;
+}
 
 /**
  * Roles with `roles.source: 'token'`. A login's id_token carries the `roles` claim when the login
@@ -11,7 +38,7 @@ import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
  * a mystery.
  */
 export class TokenRoles {
-  readonly #byToken = new TtlCache<Promise<string[] | undefined>>(10_000);
+  readonly #byToken = new TtlCache<Promise<RoleRef[] | undefined>>(10_000);
   readonly #logged = new Set<string>();
   readonly #logger = new Logger('AuthingRoles');
 
@@ -20,8 +47,15 @@ export class TokenRoles {
     private readonly cacheTtl: number,
   ) {}
 
+  /** Role codes of every namespace (what `AuthingRolesService.rolesOf` has always answered). */
   async rolesOf(user: AuthingUser): Promise<string[]> {
-    const own = user.roles ?? roleCodes(user.claims.roles);
+    if (user.roles) return user.roles;
+    return (await this.refsOf(user)).map((ref) => ref.code);
+  }
+
+  /** The user's roles with their namespaces (string claim entries are the default namespace's). */
+  async refsOf(user: AuthingUser): Promise<RoleRef[]> {
+    const own = roleRefs(user.claims.roles) ?? (user.roles ? roleRefs(user.roles) : undefined);
     if (own) return own;
     if (user.via === 'session') {
       this.#explain(
@@ -46,14 +80,14 @@ export class TokenRoles {
     return [];
   }
 
-  #userInfoRoles(sub: string, token: string, exp: unknown): Promise<string[] | undefined> {
+  #userInfoRoles(sub: string, token: string, exp: unknown): Promise<RoleRef[] | undefined> {
     const key = tokenKey(token);
     const hit = this.#byToken.get(key);
     if (hit) return hit;
     const pending = this.root.getUserInfoByAccessToken(token).then((response) => {
       const info = response.data as Partial<UserInfo> & { roles?: unknown };
       if (response.statusCode !== 200 || info?.sub !== sub) return undefined;
-      return roleCodes(info.roles);
+      return roleRefs(info.roles);
     });
     // Network failures are not remembered (the guard answers 503 and the next request asks again).
     pending.catch(() => this.#byToken.delete(key));

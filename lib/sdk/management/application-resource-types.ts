@@ -88,17 +88,30 @@ export interface AuthorizeResourcesRequest {
   }[];
 }
 
+/** `checkPermission`: the wire names the namespace `namespaceCode` (Authing requires it; `default` is its own). */
 export interface CheckPermissionRequest {
   userId: string;
-  namespace?: string;
+  namespaceCode?: string;
   resources: string[];
   action: string;
+  /** Evaluate the data policies' environment conditions (then pass `authEnvParams`). */
+  judgeConditionEnabled?: boolean;
+  authEnvParams?: Record<string, string>;
 }
 
 export interface PermissionCheckResult {
+  namespaceCode?: string;
   resource: string;
   action: string;
   enabled: boolean;
+}
+
+/** `isActionAllowed`: may the user perform `action` on `resource` (e.g. `order:42`) in `namespace`? */
+export interface IsActionAllowedRequest {
+  userId: string;
+  action: string;
+  resource: string;
+  namespace?: string;
 }
 
 export interface IsSuccess {

@@ -10,6 +10,7 @@ import type {
   AuthorizedResource,
   CheckPermissionRequest,
   CreateApplicationRequest,
+  IsActionAllowedRequest,
   CreateResourceRequest,
   IsSuccess,
   PermissionCheckResult,
@@ -204,4 +205,5 @@ export interface ManagementCoreCalls {
     data: Paginated<AuthorizedResource>;
   };
   checkPermission: { request: CheckPermissionRequest; data: { checkResultList: PermissionCheckResult[] } };
+  isActionAllowed: { request: IsActionAllowedRequest; data: { allowed: boolean } };
 }

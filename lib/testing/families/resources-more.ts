@@ -11,12 +11,20 @@ import {
 } from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
-/** Whether policies grant `action` on `resource` (a code, or `code:sub` for a part of it). */
+/**
+ * Whether a granted resource covers an asked one, as Authing models instances (`order:42`): the
+ * same identifier; the whole resource (`order`) or its wildcard (`order:*`) covers every instance
+ * (`order:42`, and `order:*` itself); an instance never covers another one or the whole resource.
+ */
+export function covers(granted: string, asked: string): boolean {
+  if (granted === asked || asked.startsWith(`${granted}:`)) return true;
+  return granted.endsWith(':*') && asked.startsWith(granted.slice(0, -1));
+}
+
+/** Whether policies grant `action` on `resource` (a code, `code:id` for an instance, `code:*`). */
 export function allows(policies: PolicyRecord[], resource: string, action: string): boolean {
   return policies.some(
-    (p) =>
-      (p.resourceCode === resource || resource.startsWith(`${p.resourceCode}:`)) &&
-      (p.actions.includes(action) || p.actions.includes('*')),
+    (p) => covers(p.resourceCode, resource) && (p.actions.includes(action) || p.actions.includes('*')),
   );
 }
 
@@ -111,13 +119,7 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
       permissionList: requireStringArray(args, 'resources').map((resource) => ({
         namespaceCode: namespace,
         resource,
-        actions: [
-          ...new Set(
-            policies
-              .filter((p) => p.resourceCode === resource || resource.startsWith(`${p.resourceCode}:`))
-              .flatMap((p) => p.actions),
-          ),
-        ],
+        actions: [...new Set(policies.filter((p) => covers(p.resourceCode, resource)).flatMap((p) => p.actions))],
       })),
     };
   });

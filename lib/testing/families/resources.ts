@@ -19,6 +19,7 @@ import {
 } from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 import { summarize } from '../api/authorized-resources.js';
+import { allows } from './resources-more.js';
 
 const TARGET_TYPES: readonly string[] = ['USER', 'ROLE', 'GROUP', 'DEPARTMENT'];
 
@@ -156,11 +157,7 @@ export function registerResources(ctx: FamilyContext): void {
       namespaceCode: namespace,
       action,
       resource,
-      enabled: policies.some(
-        (p) =>
-          (p.resourceCode === resource || resource.startsWith(`${p.resourceCode}:`)) &&
-          (p.actions.includes(action) || p.actions.includes('*')),
-      ),
+      enabled: allows(policies, resource, action),
     }));
     return { checkResultList };
   });

@@ -1,0 +1,73 @@
+/**
+ * The authorization benchmark's NestJS app, in its own process (pinned by the parent): the same
+ * trivial route behind AuthingGuard alone, and behind AuthingGuard with a resource-instance check
+ * (@ResourceAccess, answered from the cache once warm). Answers `cpu` and `stop` on stdin.
+ */
+import 'reflect-metadata';
+import { Controller, Get, Module, Param, UseGuards } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createInterface } from 'node:readline';
+import type { AddressInfo } from 'node:net';
+import { AuthingGuard, AuthingModule, ResourceAccess, Roles } from '../lib/nest/index.js';
+
+export interface AuthorizationBenchConfig {
+  appHost: string;
+  appId: string;
+  host: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+const PAYLOAD = { ok: true };
+
+@Controller()
+@UseGuards(AuthingGuard)
+class BenchController {
+  @Get('guarded')
+  guarded(): object {
+    return PAYLOAD;
+  }
+
+  @Get('orders/:id')
+  @ResourceAccess({ resource: 'order', action: 'read', id: { param: 'id' } })
+  order(@Param('id') id: string): object {
+    return { ok: id !== '' };
+  }
+
+  @Get('roles-all')
+  @Roles({ roles: ['admin', 'bench'], match: 'all' })
+  rolesAll(): object {
+    return PAYLOAD;
+  }
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as AuthorizationBenchConfig;
+
+@Module({
+  imports: [
+    AuthingModule.forRoot({
+      appId: config.appId,
+      appHost: config.appHost,
+      host: config.host,
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      // Long enough that every measured request is answered from the cache.
+      roles: { cacheTtl: 600_000 },
+      authorization: { cacheTtl: 600_000 },
+    }),
+  ],
+  controllers: [BenchController],
+})
+class AuthorizationBenchModule {}
+
+const app = await NestFactory.create(AuthorizationBenchModule, { logger: ['error'] });
+await app.listen(0, '127.0.0.1');
+const { port } = app.getHttpServer().address() as AddressInfo;
+process.stdout.write(`${JSON.stringify({ origin: `http://127.0.0.1:${port}` })}\n`);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify(user + system)}\n`);
+  }
+  if (line === 'stop') void app.close().then(() => process.exit(0));
+});

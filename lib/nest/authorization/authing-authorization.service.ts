@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuthingArgumentError, ManagementClient } from '../../sdk/index.js';
+import { AUTHING_RESOLVED_OPTIONS } from '../constants.js';
+import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { AnswerCache } from './answer-cache.js';
+import { DEFAULT_NAMESPACE, type AuthingResourceApi } from './requirements.js';
+
+/** Options of one {@link AuthingAuthorization.isAllowed} question. */
+export interface AuthingAuthorizationCheck {
+  /** Namespace (permission space). Default: the module's `authorization.namespace`. */
+  namespace?: string;
+  /** Which Authing call answers. Default: the module's `authorization.api` (`isActionAllowed`). */
+  api?: AuthingResourceApi;
+}
+
+interface Answer {
+  allowed: boolean;
+  /** Authing answered with an error envelope: the denial is not remembered. */
+  refused: boolean;
+}
+
+/**
+ * Asks Authing whether a user may perform an action on a resource (an instance such as `order:42`,
+ * or a whole resource), through the ManagementClient: `isActionAllowed` (default) or
+ * `checkPermission`. `@ResourceAccess()` uses it; inject it for the same check in code.
+ *
+ * Answers, allowed or denied, are reused for `authorization.cacheTtl` ms (default 5000); concurrent
+ * identical questions share one call. Network failures reject (the guard answers 503) and are not
+ * remembered; an error envelope from Authing counts as denied, is logged, and is not remembered.
+ */
+@Injectable()
+export class AuthingAuthorization {
+  readonly #answers: AnswerCache<Answer>;
+  readonly #logger = new Logger('AuthingAuthorization');
+
+  constructor(
+    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
+    @Inject(ManagementClient) private readonly management: ManagementClient,
+  ) {
+    this.#answers = new AnswerCache<Answer>(options.authorization.cacheTtl);
+  }
+
+  /**
+   * Whether `user` (an {@link AuthingUser} or a user id) may perform `action` on `resource`.
+   * Throws {@link AuthingArgumentError} for an empty argument; rejects when Authing is unreachable.
+   */
+  isAllowed(
+    user: AuthingUser | string,
+    action: string,
+    resource: string,
+    check: AuthingAuthorizationCheck = {},
+  ): Promise<boolean> {
+    const userId = typeof user === 'string' ? user : user?.sub;
+    nonEmpty(userId, 'user');
+    nonEmpty(action, 'action');
+    nonEmpty(resource, 'resource');
+    if (check.namespace !== undefined) nonEmpty(check.namespace, 'namespace');
+    const api = check.api ?? this.options.authorization.api;
+    if (api !== 'isActionAllowed' && api !== 'checkPermission') {
+      throw new AuthingArgumentError('api', "must be 'isActionAllowed' or 'checkPermission'");
+    }
+    const namespace = check.namespace ?? this.options.authorization.namespace;
+    return this.ask(userId, action, resource, namespace, api);
+  }
+
+  /**
+   * The question, arguments already checked (the guard's entry).
+   * @internal
+   */
+  async ask(
+    userId: string,
+    action: string,
+    resource: string,
+    namespace: string | undefined,
+    api: AuthingResourceApi,
+  ): Promise<boolean> {
+    const answer = await this.#answers.get(
+      keyOf(userId, action, resource, namespace, api),
+      () => this.#call(userId, action, resource, namespace, api),
+      (settled) => !settled.refused,
+    );
+    return answer.allowed;
+  }
+
+  /** Forgets cached answers: of one user, or everyone's (after changing authorizations). */
+  invalidate(userId?: string): void {
+    if (userId === undefined) this.#answers.forget();
+    else this.#answers.forget((key) => key.startsWith(`${userId}\u0000`));
+  }
+
+  async #call(
+    userId: string,
+    action: string,
+    resource: string,
+    namespace: string | undefined,
+    api: AuthingResourceApi,
+  ): Promise<Answer> {
+    if (api === 'checkPermission') {
+      const response = await this.management.checkPermission({
+        userId,
+        action,
+        resources: [resource],
+        // Required by Authing; its own namespace is `default`.
+        namespaceCode: namespace ?? DEFAULT_NAMESPACE,
+      });
+      if (response.statusCode !== 200) return this.#refused(api, response);
+      const result = response.data?.checkResultList?.find((r) => r.resource === resource);
+      return { allowed: result?.enabled === true, refused: false };
+    }
+    const response = await this.management.isActionAllowed({
+      userId,
+      action,
+      resource,
+      ...(namespace ? { namespace } : {}),
+    });
+    if (response.statusCode !== 200) return this.#refused(api, response);
+    return { allowed: response.data?.allowed === true, refused: false };
+  }
+
+  #refused(api: string, response: { statusCode: number; apiCode?: number }): Answer {
+    // Status and apiCode only: a misbehaving server may echo the request in `message`.
+    const code = response.apiCode ? ` (apiCode ${response.apiCode})` : '';
+    this.#logger.warn(`${api} answered ${response.statusCode}${code}: counted as not allowed`);
+    return { allowed: false, refused: true };
+  }
+}
+
+function keyOf(
+  userId: string,
+  action: string,
+  resource: string,
+  namespace: string | undefined,
+  api: AuthingResourceApi,
+): string {
+  return `${userId}\u0000${namespace ?? ''}\u0000${api}\u0000${action}\u0000${resource}`;
+}
+
+function nonEmpty(value: unknown, argument: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new AuthingArgumentError(argument, 'must be a non-empty string');
+  }
+}

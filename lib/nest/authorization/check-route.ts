@@ -1,0 +1,95 @@
+import type { AuthingRolesService } from '../roles/authing-roles.service.js';
+import type { AuthingTransport } from '../request/request-context.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { badRequest, forbidden } from '../guards/guard-errors.js';
+import type { AuthingAuthorization } from './authing-authorization.service.js';
+import { resourceIdOf } from './resource-id.js';
+import { DEFAULT_NAMESPACE, meets, missingOf, type NormalisedRequirement } from './requirements.js';
+import type { RouteRequirements } from './route-requirements.js';
+
+/** What the check needs: where roles come from, the resource questions, the module's defaults. */
+export interface RouteCheckDeps {
+  roles: AuthingRolesService;
+  authorization: AuthingAuthorization;
+  rolesNamespace: string | undefined;
+  resourceNamespace: string | undefined;
+  resourceApi: 'isActionAllowed' | 'checkPermission';
+}
+
+/**
+ * Checks every requirement of a route, in order: roles, permissions, then resource instances (the
+ * only ones that may cost a call per instance). Throws the 403 (or 400) naming the first requirement
+ * that failed; lets network failures through (the caller answers 503).
+ */
+export async function checkRoute(
+  deps: RouteCheckDeps,
+  transport: Exclude<AuthingTransport, { kind: 'unknown' }>,
+  user: AuthingUser,
+  requirements: RouteRequirements,
+): Promise<void> {
+  for (const requirement of requirements.roles) {
+    const namespace = requirement.namespace ?? deps.rolesNamespace ?? DEFAULT_NAMESPACE;
+    const held = await deps.roles.rolesIn(user, namespace);
+    if (!meets(held, requirement.codes, requirement.match)) {
+      throw forbidden(transport, roleMessage(requirement, namespace), {
+        reason: 'missing_role',
+        requirement: { roles: [...requirement.codes], match: requirement.match, namespace },
+      });
+    }
+  }
+  for (const requirement of requirements.permissions) {
+    const namespace = requirement.namespace ?? deps.rolesNamespace ?? DEFAULT_NAMESPACE;
+    const held = await deps.roles.permissionsIn(user, namespace);
+    if (!meets(held, requirement.codes, requirement.match)) {
+      const message =
+        requirement.match === 'all'
+          ? `Missing permissions: ${missingOf(held, requirement.codes).join(', ')}`
+          : `Requires one of the permissions: ${requirement.codes.join(', ')}`;
+      throw forbidden(transport, message, {
+        reason: 'missing_permission',
+        requirement: { permissions: [...requirement.codes], match: requirement.match, namespace },
+      });
+    }
+  }
+  if (requirements.resources.length === 0) return;
+  // Ids first: a request lacking one is refused before any question is asked.
+  const questions = requirements.resources.map((requirement) => {
+    let resource = requirement.resource;
+    if (requirement.id) {
+      const found = resourceIdOf(transport.request, requirement.id);
+      if ('problem' in found) {
+        throw badRequest(
+          transport,
+          `Resource id unavailable for ${requirement.resource}/${requirement.action}: ${found.problem}`,
+          {
+            reason: 'missing_resource_id',
+            requirement: { resource: requirement.resource, action: requirement.action, id: { ...requirement.id } },
+          },
+        );
+      }
+      resource = `${requirement.resource}:${found.id}`;
+    }
+    const namespace = requirement.namespace ?? deps.resourceNamespace;
+    const api = requirement.api ?? deps.resourceApi;
+    return { resource, action: requirement.action, namespace, api };
+  });
+  // Asked together: the slowest answer, not their sum, is what the request waits for.
+  const answers = await Promise.all(
+    questions.map((q) => deps.authorization.ask(user.sub, q.action, q.resource, q.namespace, q.api)),
+  );
+  const denied = answers.findIndex((allowed) => !allowed);
+  if (denied >= 0) {
+    const q = questions[denied]!;
+    throw forbidden(transport, `Not allowed to ${q.action} ${q.resource}`, {
+      reason: 'action_not_allowed',
+      requirement: { resource: q.resource, action: q.action, ...(q.namespace ? { namespace: q.namespace } : {}) },
+    });
+  }
+}
+
+function roleMessage(requirement: NormalisedRequirement, namespace: string): string {
+  const where = namespace === DEFAULT_NAMESPACE ? '' : ` (namespace ${namespace})`;
+  return requirement.match === 'all'
+    ? `Requires all of the roles: ${requirement.codes.join(', ')}${where}`
+    : `Requires one of the roles: ${requirement.codes.join(', ')}${where}`;
+}
