@@ -35,6 +35,7 @@ import type {
   EmulatorAccessKey,
   EmulatorApp,
   EmulatorAppSeed,
+  EmulatorTenantSeed,
   EmulatorLogger,
   EmulatorSeed,
   EmulatorTokenSet,
@@ -42,6 +43,7 @@ import type {
   EmulatorUserSeed,
   IssueTokensOptions,
 } from './types.js';
+import { createTenant } from './tenant-login.js';
 import { homePage } from './views.js';
 import { displayHost, normalizeOrigin, positiveSeconds, tooLarge, validHost } from './request-guards.js';
 
@@ -352,6 +354,11 @@ export class AuthingEmulator {
     });
   }
 
+  /** Creates an Authing tenant; a hosted login naming it admits its members only. Returns its id and name. */
+  addTenant(seed: EmulatorTenantSeed): { tenantId: string; name: string } {
+    return createTenant(this.#store, seed);
+  }
+
   /** Registers one more application (OIDC client); usable at once. */
   addApp(seed: EmulatorAppSeed = {}): EmulatorApp {
     return publicApp(this.#store.addApp(seed));
@@ -558,4 +565,5 @@ async function seedStore(store: Store, seed: EmulatorSeed): Promise<void> {
       (store.groups.get(code) ?? store.createGroup({ code, name: code })).members.add(user.userId);
     }
   });
+  for (const tenant of seed.tenants ?? []) createTenant(store, tenant);
 }

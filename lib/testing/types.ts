@@ -74,6 +74,22 @@ export interface EmulatorSeed {
   apps?: EmulatorAppSeed[];
   /** The management API key pair (AK/SK), exposed as `emulator.accessKey`. */
   accessKey?: EmulatorAccessKeySeed;
+  /** Authing tenants of the user pool (created after the users, so members can name them). */
+  tenants?: EmulatorTenantSeed[];
+}
+
+/**
+ * An Authing tenant. A hosted login naming it (`tenantId` authorize parameter) admits its members
+ * only, and its tokens carry a `tenant_id` claim.
+ */
+export interface EmulatorTenantSeed {
+  /** Fixed tenant id; random when omitted. */
+  tenantId?: string;
+  name: string;
+  /** Applications available in the tenant; empty (default): every application. */
+  appIds?: string[];
+  /** Members: user ids, emails, usernames or phones. */
+  members?: string[];
 }
 
 /** Where the emulator writes its log lines. Request lines carry method, path, status and time only. */

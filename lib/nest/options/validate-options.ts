@@ -38,6 +38,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'csrf',
   'cluster',
   'sessionLifetime',
+  'tenancy',
 ]);
 
 /**
