@@ -15,6 +15,7 @@ import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import { AuthingTenants } from '../tenancy/authing-tenants.service.js';
 import { AUTHING_TENANCY } from '../tenancy/tenancy-dispatch.js';
+import { TenantRegistry } from '../tenancy/tenant-registry.js';
 import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
@@ -53,7 +54,7 @@ const SERVICES = [
   providers: [
     ...clientProviders(AUTHING_RAW_OPTIONS),
     ...SERVICES,
-    { provide: AUTHING_TENANCY, useExisting: AuthingTenants },
+    { provide: AUTHING_TENANCY, useClass: TenantRegistry },
   ],
   exports: [
     AUTHING_RESOLVED_OPTIONS,
