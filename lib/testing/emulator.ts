@@ -43,7 +43,7 @@ import type {
   EmulatorUserSeed,
   IssueTokensOptions,
 } from './types.js';
-import { createTenant } from './tenant-login.js';
+import { createTenant, tenantLoginRefusal } from './tenant-login.js';
 import { homePage } from './views.js';
 import { displayHost, normalizeOrigin, positiveSeconds, tooLarge, validHost } from './request-guards.js';
 
@@ -347,9 +347,14 @@ export class AuthingEmulator {
     if (!user) throw new Error(`issueTokens: no user "${options.user}"`);
     const app = this.#store.apps.get(options.appId ?? this.#store.mainAppId);
     if (!app) throw new Error(`issueTokens: no application "${options.appId}"`);
+    if (options.tenantId !== undefined) {
+      const refusal = tenantLoginRefusal(this.#store, options.tenantId, user.userId, app.appId);
+      if (refusal) throw new Error(`issueTokens: ${refusal}`);
+    }
     return this.#tokens.issue(user, app, options.scope ?? 'openid profile', {
       expiresIn: options.expiresIn,
       nonce: options.nonce,
+      tenantId: options.tenantId,
       refreshToken: (scope) => this.#oidc.createRefreshToken(app, user.userId, scope),
     });
   }

@@ -193,4 +193,9 @@ export interface IssueTokensOptions {
   expiresIn?: number;
   /** Put into the id_token. */
   nonce?: string;
+  /**
+   * An Authing tenant the user signs in to: the user must be a member (and the app available in it);
+   * both tokens then carry it as `tenant_id`, as after a hosted login naming it.
+   */
+  tenantId?: string;
 }

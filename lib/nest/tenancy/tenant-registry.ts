@@ -42,14 +42,20 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   readonly #memo = Symbol('nestjs-authing:tenant');
   readonly #logger = new Logger('AuthingTenants');
   #started = false;
+  // Private fields: the raw options carry the app secret and the access key secret (util.inspect,
+  // serialisers and loggers must never reach them through this service).
+  readonly #raw: AuthingModuleOptions;
+  readonly #base: ResolvedAuthingOptions;
   /** The module's own application's authenticator when tenancy is on (it checks the tenant claim too). */
   readonly #defaultAuthenticator: AuthingAuthenticator | undefined;
 
   constructor(
-    @Inject(AUTHING_RAW_OPTIONS) private readonly raw: AuthingModuleOptions,
-    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly base: ResolvedAuthingOptions,
+    @Inject(AUTHING_RAW_OPTIONS) raw: AuthingModuleOptions,
+    @Inject(AUTHING_RESOLVED_OPTIONS) base: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) baseRoot: AuthenticationClient,
   ) {
+    this.#raw = raw;
+    this.#base = base;
     this.#tenancy = resolveTenancy(raw?.tenancy);
     this.enabled = this.#tenancy !== undefined;
     this.claim = this.#tenancy?.claim ?? false;
@@ -123,7 +129,7 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   }
 
   #add(tenant: AuthingTenantOptions, label: string): TenantContext {
-    const { resolved, hosts } = resolveTenantOptions(this.raw, this.base, tenant, this.#tenancy!, label);
+    const { resolved, hosts } = resolveTenantOptions(this.#raw, this.#base, tenant, this.#tenancy!, label);
     const name = tenant.name;
     if (this.#byName.has(name)) throw new AuthingConfigurationError(`${label}.name`, `"${name}" is already a tenant`);
     for (const other of this.#byName.values()) {
@@ -134,7 +140,7 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
         throw new AuthingConfigurationError(`${label}.redirectUri`, `is already tenant "${other.name}"'s callback`);
       }
     }
-    if (resolved.redirectUri !== undefined && resolved.redirectUri === this.base.redirectUri) {
+    if (resolved.redirectUri !== undefined && resolved.redirectUri === this.#base.redirectUri) {
       throw new AuthingConfigurationError(`${label}.redirectUri`, "is the module's own callback");
     }
     const taken = hosts.find((host) => this.#byHost.has(host));
