@@ -85,6 +85,7 @@ export interface EmulatorSeed {
 export interface EmulatorTenantSeed {
   /** Fixed tenant id; random when omitted. */
   tenantId?: string;
+  /** Display name. */
   name: string;
   /** Applications available in the tenant; empty (default): every application. */
   appIds?: string[];

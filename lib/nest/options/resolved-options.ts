@@ -2,7 +2,6 @@ import type { AuthenticationClientOptions, ManagementClientOptions } from '../..
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
-import type { TenantIdentity } from '../tenancy/tenant-options.js';
 import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
 
 /** The module options that are the shared AuthenticationClient's own. */
@@ -60,8 +59,11 @@ export interface ResolvedAuthingOptions {
   loginTimeout: number;
   cluster: AuthingSessionCluster | undefined;
   sessionLifetime: Required<AuthingSessionLifetime>;
-  /** Set on a tenant's options only (the `tenancy` option): which tenant they are. */
-  readonly tenant?: TenantIdentity;
+  /**
+   * Set on a tenant's options only (the `tenancy` option): its name, its Authing tenant id, and the
+   * token claim naming the tenant (false: not checked).
+   */
+  readonly tenant?: { name: string; tenantId: string | undefined; claim: string | false };
 }
 
 /** Builds the resolved options: the secret-carrying groups in private fields, the settings as own properties. */

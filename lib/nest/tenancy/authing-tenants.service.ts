@@ -22,7 +22,7 @@ export interface AuthingTenant {
 /**
  * The tenants of the app (the `tenancy` module option): look one up, find a request's, and add or
  * remove tenants while the app runs. Without the `tenancy` option the module is single-tenant and
- * {@link add} throws.
+ * `add()` throws.
  *
  * @example
  * constructor(private readonly tenants: AuthingTenants) {}
@@ -35,6 +35,7 @@ export interface AuthingTenant {
 export class AuthingTenants {
   readonly #registry: TenantRegistry;
 
+  /** @internal Built by the module. */
   constructor(@Inject(AUTHING_TENANCY) registry: object) {
     this.#registry = registry as TenantRegistry;
   }

@@ -5,12 +5,7 @@ import { resolveAuthingOptions } from '../options/validate-options.js';
 import type { AuthingTenancyOptions, AuthingTenantOptions } from './tenancy-options.js';
 
 /** What a resolved tenant's options add to the module's: who it is (read by the verifier and login). */
-export interface TenantIdentity {
-  name: string;
-  tenantId: string | undefined;
-  /** The token claim naming the Authing tenant, or false: not checked. */
-  claim: string | false;
-}
+export type TenantIdentity = NonNullable<ResolvedAuthingOptions['tenant']>;
 
 /** The tenancy settings once checked. */
 export interface ResolvedTenancy {
