@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuthingConfigurationError, AuthingTenants } from 'nestjs-authing';
 
 @Injectable()
 export class TenantOnboarding {
-  constructor(private readonly tenants: AuthingTenants) {}
+  constructor(@Inject(AuthingTenants) private readonly tenants: AuthingTenants) {}
 
   /** A customer signed up: their tenant works from the next request, no restart. */
   onboard(slug: string, appId: string, appSecret: string): string {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Redirect, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Redirect, UseGuards } from '@nestjs/common';
 import {
   AuthingLoginGuard,
   AuthingReturnTo,
@@ -11,7 +11,7 @@ import {
 // One set of routes for every tenant: the guards pick the tenant from the path.
 @Controller('t/:tenant')
 export class TenantRoutesController {
-  constructor(private readonly tenants: AuthingTenants) {}
+  constructor(@Inject(AuthingTenants) private readonly tenants: AuthingTenants) {}
 
   @Get('login')
   @Public()
