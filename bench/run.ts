@@ -6,6 +6,7 @@ import { guardBenches } from './guard.bench.js';
 import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
 import { scaleBench } from './scale.bench.js';
+import { tenancyBench } from './tenancy.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
 import { benchUsage, parseBenchArgs } from './args.js';
 import { ROOT, type BenchSection } from './util.js';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
   footprint: footprintBench,
   load: loadBench,
   scale: scaleBench,
+  tenancy: tenancyBench,
 };
 
 function table(rows: string[][]): string {
