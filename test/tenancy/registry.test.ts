@@ -70,6 +70,11 @@ describe('start-up validation names the bad option', () => {
       'tenancy.tenants[0].cluster',
     ],
     [
+      'a misspelt tenant option',
+      { resolve: { by: 'path' }, tenants: [{ name: 'a', appid: 'x' }] },
+      'tenancy.tenants[0].appid',
+    ],
+    [
       "another app's tenant without its secret, with a hosted login",
       {
         resolve: { by: 'path' },

@@ -15,9 +15,34 @@ export interface ResolvedTenancy {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const TENANT_ONLY = new Set(['name', 'tenantId', 'hosts']);
-/** Never inherited: each tenant has its own callback and (module-wide) settings stay module-wide. */
-const NOT_INHERITED = new Set(['tenancy', 'redirectUri', 'logoutRedirectUri', 'tenantId', 'sessionKey', 'cluster']);
+const TENANT_ONLY = ['name', 'tenantId', 'hosts'] as const;
+/** What a tenant may set (the keys of AuthingTenantOverrides, checked at run time too). */
+const TENANT_KEYS = new Set<string>([
+  ...TENANT_ONLY,
+  'appId',
+  'appSecret',
+  'appHost',
+  'redirectUri',
+  'logoutRedirectUri',
+  'scope',
+  'tokenEndPointAuthMethod',
+  'introspectionEndPointAuthMethod',
+  'revocationEndPointAuthMethod',
+  'serverJWKS',
+  'accessKeyId',
+  'accessKeySecret',
+  'host',
+  'tokenValidation',
+  'roles',
+  'allowedReturnTo',
+  'defaultReturnTo',
+  'loginFailureRedirect',
+  'pkce',
+  'fetchUserInfo',
+  'sessionKey',
+] satisfies (keyof AuthingTenantOptions)[]);
+/** Never inherited: each tenant has its own callback, session slot and Authing tenant. */
+const NOT_INHERITED = new Set(['tenancy', 'redirectUri', 'logoutRedirectUri', 'tenantId', 'sessionKey']);
 
 /** Checks the `tenancy` option (not its tenants); undefined when tenancy is not configured. */
 export function resolveTenancy(value: unknown): ResolvedTenancy | undefined {
@@ -83,6 +108,10 @@ export function resolveTenantOptions(
     }
     tenantId = tenant.tenantId;
   }
+  const stray = Object.keys(tenant).find((key) => !TENANT_KEYS.has(key));
+  if (stray !== undefined) {
+    throw new AuthingConfigurationError(`${label}.${stray}`, "is not a tenant option (it is the module's)");
+  }
   const hosts = hostList(tenant.hosts, `${label}.hosts`);
   const merged: Record<string, unknown> = {};
   const otherApp = tenant.appId !== undefined && tenant.appId !== base.appId;
@@ -91,24 +120,21 @@ export function resolveTenantOptions(
     merged[key] = value;
   }
   for (const [key, value] of Object.entries(tenant)) {
-    if (!TENANT_ONLY.has(key) && value !== undefined) merged[key] = value;
+    if (!(TENANT_ONLY as readonly string[]).includes(key) && value !== undefined) merged[key] = value;
   }
   merged.sessionKey ??= `${baseResolved.sessionKey}:${name}`;
   if (tenantId !== undefined && (merged.accessKeyId !== undefined || base.tenantId !== undefined)) {
     merged.tenantId = tenantId; // the tenant's ManagementClient is scoped to its tenant
   }
   let resolved: ResolvedAuthingOptions;
-  let unknown: string[];
   try {
-    ({ resolved, unknown } = resolveAuthingOptions(merged as unknown as AuthingModuleOptions));
+    ({ resolved } = resolveAuthingOptions(merged as unknown as AuthingModuleOptions));
   } catch (error) {
     if (error instanceof AuthingConfigurationError) {
       throw new AuthingConfigurationError(`${label}.${error.option}`, error.detail, { cause: error });
     }
     throw error;
   }
-  const stray = unknown.filter((key) => Object.hasOwn(tenant, key));
-  if (stray.length > 0) throw new AuthingConfigurationError(`${label}.${stray[0]}`, 'is not a tenant option');
   if (resolved.sessionKey === baseResolved.sessionKey) {
     throw new AuthingConfigurationError(`${label}.sessionKey`, "must differ from the module's own sessionKey");
   }
