@@ -10,6 +10,7 @@ export const BENCH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   footprint: 'installed size, package count and load time, against the official SDK',
   load: '1000 hosted logins and 50000 bearer requests through the sample',
   authorization: 'a cached @ResourceAccess check and an all-match @Roles against AuthingGuard alone',
+  tenancy: 'added cost per request of the tenant resolver against the single-tenant AuthingGuard',
 };
 
 /** The usage text printed by `--help`. */

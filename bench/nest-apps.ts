@@ -34,6 +34,11 @@ export interface BenchAppConfig {
   appSecret: string;
   /** Default `express`. */
   platform?: BenchPlatform;
+  /**
+   * Configures the `tenancy` option (path resolver, one tenant `acme` on the same application), so
+   * `/guarded` is the default application behind the resolver and `/t/acme/guarded` the tenant.
+   */
+  tenancy?: boolean;
 }
 
 const PAYLOAD = { ok: true };
@@ -54,6 +59,16 @@ const RequestParam = createParamDecorator((_data: unknown, context: ExecutionCon
 class AllowAllGuard implements CanActivate {
   canActivate(): boolean {
     return true;
+  }
+}
+
+/** The guarded route of a tenant (`tenancy` apps): the resolver picks the tenant from the path. */
+@Controller('t/:tenant')
+class TenantController {
+  @Get('guarded')
+  @UseGuards(AuthingGuard)
+  guarded(): object {
+    return PAYLOAD;
   }
 }
 
@@ -132,10 +147,15 @@ function jwtStrategyFor(config: BenchAppConfig) {
 export async function startBenchApp(config: BenchAppConfig): Promise<{ app: INestApplication; origin: string }> {
   @Module({
     imports: [
-      AuthingModule.forRoot({ appId: config.appId, appSecret: config.appSecret, appHost: config.appHost }),
+      AuthingModule.forRoot({
+        appId: config.appId,
+        appSecret: config.appSecret,
+        appHost: config.appHost,
+        ...(config.tenancy ? { tenancy: { resolve: { by: 'path' }, tenants: [{ name: 'acme' }] } } : {}),
+      }),
       PassportModule,
     ],
-    controllers: [OpenController, ScopedController],
+    controllers: [OpenController, ScopedController, ...(config.tenancy ? [TenantController] : [])],
     providers: [jwtStrategyFor(config)],
   })
   class BenchModule {}

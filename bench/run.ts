@@ -7,6 +7,7 @@ import { authorizationBench } from './authorization.bench.js';
 import { loadBench } from './load.bench.js';
 import { managementBench } from './management.bench.js';
 import { scaleBench } from './scale.bench.js';
+import { tenancyBench } from './tenancy.bench.js';
 import { tokenVerificationBench } from './token-verification.bench.js';
 import { benchUsage, parseBenchArgs } from './args.js';
 import { ROOT, type BenchSection } from './util.js';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchSection | BenchSection[]>> = {
   load: loadBench,
   scale: scaleBench,
   authorization: authorizationBench,
+  tenancy: tenancyBench,
 };
 
 function table(rows: string[][]): string {

@@ -6,6 +6,7 @@ import { moduleOptions, type SampleAuthingConfig } from './config.js';
 import { AdminController } from './controllers/admin.controller.js';
 import { ApiController, ScopedProfileController } from './controllers/api.controller.js';
 import { HomeController } from './controllers/home.controller.js';
+import { TenantController } from './controllers/tenant.controller.js';
 import { HtmlErrorsFilter } from './html-errors.filter.js';
 import { SampleIdentity } from './identity.service.js';
 
@@ -34,7 +35,7 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [HomeController, ApiController, ScopedProfileController, AdminController],
+      controllers: [HomeController, ApiController, ScopedProfileController, AdminController, TenantController],
       // Errors as HTML pages for browsers (404, 403, 401, 5xx); JSON for API clients.
       providers: [SampleIdentity, { provide: APP_FILTER, useClass: HtmlErrorsFilter }],
     };

@@ -12,6 +12,7 @@ import { AuthingEmulator } from '../lib/testing/index.js';
 import { AppModule } from './app.module.js';
 import { connectSampleRedis, type SampleRedis } from './redis.js';
 import { configFromEnv, hasAuthingEnv, type SampleAuthingConfig } from './config.js';
+import { sampleTenants } from './tenants.js';
 
 export interface SampleAppOptions {
   /** TCP port; 0 picks a free one. Default 3000. */
@@ -32,6 +33,11 @@ export interface SampleAppOptions {
    * Default this copy's own URL.
    */
   publicUrl?: string;
+  /**
+   * Accounts (emails, user ids) made members of the tenants `/t/acme` and `/t/globex` on the emulator.
+   * Default: the demo account when the sample starts its own emulator, else nobody.
+   */
+  tenantMembers?: string[];
 }
 
 export interface SampleApp {
@@ -102,6 +108,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
         ...emulator.accessKey,
         host: emulator.host,
         scope: env.AUTHING_SCOPE || undefined,
+        // Two tenants on the same emulator, each with its own application: /t/acme and /t/globex.
+        tenants: sampleTenants(emulator, publicUrl, options.tenantMembers ?? (demo ? [demo.email] : [])),
       };
     }
 

@@ -37,6 +37,9 @@ export async function startBanner(sample: SampleApp): Promise<string> {
       '',
     );
   }
+  // The two tenants (see sample/tenants.ts): each its own application, login and API under /t/<name>.
+  const members = sample.demo ? ' (the demo administrator is a member of both)' : '';
+  lines.push(`Tenants: ${sample.url}/t/acme and ${sample.url}/t/globex${members}`);
   lines.push('Stop with Ctrl+C.');
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import type { AuthingModuleOptions } from '../lib/index.js';
+import type { AuthingModuleOptions, AuthingTenantOptions } from '../lib/index.js';
 
 /** The Authing settings the sample reads, from the environment or from the embedded emulator. */
 export interface SampleAuthingConfig {
@@ -14,6 +14,8 @@ export interface SampleAuthingConfig {
   idTokenSigningAlg?: 'RS256' | 'HS256';
   /** Scope asked at login (AUTHING_SCOPE); add `offline_access` to keep sessions past the access token. */
   scope?: string;
+  /** The tenants under `/t/<name>` (set up on the embedded emulator; see tenants.ts). */
+  tenants?: AuthingTenantOptions[];
 }
 
 /** True when the environment names a real Authing application (AUTHING_APP_ID is set). */
@@ -45,11 +47,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv, origin: string): SampleAut
 
 /** The module options the sample derives from its config (what an application would write). */
 export function moduleOptions(config: SampleAuthingConfig): AuthingModuleOptions {
+  const { tenants, ...app } = config;
   return {
-    ...config,
+    ...app,
     // The module's default source: Authing's own roles through the ManagementClient when the
     // management credentials are set, else the id_token's `roles` claim (the `roles` scope).
     roles: { cacheTtl: 30_000 },
     loginFailureRedirect: '/?login=failed',
+    // Requests under /t/<tenant> are the tenant's (its own application and Authing tenant); the rest
+    // are the module's own application's.
+    ...(tenants?.length ? { tenancy: { resolve: { by: 'path' }, tenants } } : {}),
   };
 }

@@ -74,3 +74,11 @@ export type { AuthingRequest } from './request/request-context.js';
 export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
 export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';
 export type { AuthingEventsOptions } from './events/authing-events.module.js';
+export { AuthingTenants } from './tenancy/authing-tenants.service.js';
+export type { AuthingTenant } from './tenancy/authing-tenants.service.js';
+export type {
+  AuthingTenancyOptions,
+  AuthingTenantOptions,
+  AuthingTenantOverrides,
+  AuthingTenantResolver,
+} from './tenancy/tenancy-options.js';

@@ -35,6 +35,7 @@ import type {
   EmulatorAccessKey,
   EmulatorApp,
   EmulatorAppSeed,
+  EmulatorTenantSeed,
   EmulatorLogger,
   EmulatorSeed,
   EmulatorTokenSet,
@@ -42,6 +43,7 @@ import type {
   EmulatorUserSeed,
   IssueTokensOptions,
 } from './types.js';
+import { createTenant, tenantLoginRefusal } from './tenant-login.js';
 import { homePage } from './views.js';
 import { displayHost, normalizeOrigin, positiveSeconds, tooLarge, validHost } from './request-guards.js';
 
@@ -345,11 +347,21 @@ export class AuthingEmulator {
     if (!user) throw new Error(`issueTokens: no user "${options.user}"`);
     const app = this.#store.apps.get(options.appId ?? this.#store.mainAppId);
     if (!app) throw new Error(`issueTokens: no application "${options.appId}"`);
+    if (options.tenantId !== undefined) {
+      const refusal = tenantLoginRefusal(this.#store, options.tenantId, user.userId, app.appId);
+      if (refusal) throw new Error(`issueTokens: ${refusal}`);
+    }
     return this.#tokens.issue(user, app, options.scope ?? 'openid profile', {
       expiresIn: options.expiresIn,
       nonce: options.nonce,
+      tenantId: options.tenantId,
       refreshToken: (scope) => this.#oidc.createRefreshToken(app, user.userId, scope),
     });
+  }
+
+  /** Creates an Authing tenant; a hosted login naming it admits its members only. Returns its id and name. */
+  addTenant(seed: EmulatorTenantSeed): { tenantId: string; name: string } {
+    return createTenant(this.#store, seed);
   }
 
   /** Registers one more application (OIDC client); usable at once. */
@@ -560,4 +572,5 @@ async function seedStore(store: Store, seed: EmulatorSeed): Promise<void> {
       (store.groups.get(code) ?? store.createGroup({ code, name: code })).members.add(user.userId);
     }
   });
+  for (const tenant of seed.tenants ?? []) createTenant(store, tenant);
 }

@@ -11,6 +11,7 @@ export type {
   EmulatorAccessKeySeed,
   EmulatorApp,
   EmulatorAppSeed,
+  EmulatorTenantSeed,
   EmulatorClientAuthMethod,
   EmulatorGroupSeed,
   EmulatorLogger,

@@ -19,6 +19,7 @@ import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
 import { backchannelLogoutMetadata, emulatorFetch, watchBackchannelLogout } from './backchannel-logout.js';
+import { forceLoginForTenant, TENANT_CLAIM, TENANT_PARAMS, tenantLoginRefusal, tenantParam } from './tenant-login.js';
 
 /** The resource indicator every hosted-login access token is issued for: JWT, `aud` = appId. */
 export const API_RESOURCE = 'urn:authing:emulator:api';
@@ -68,6 +69,8 @@ export class OidcFrontDoor {
   #callback!: (req: IncomingMessage, res: ServerResponse) => void;
   #module!: OidcModule;
   readonly #cookieKeys = [randomBytes(32).toString('base64url')];
+  /** The Authing tenant each grant was signed in to (`tenantId` authorize parameter); its tokens say so. */
+  readonly #grantTenants = new Map<string, string>();
 
   constructor(private readonly options: OidcOptions) {
     this.storage = new OidcStorage((clientId) => {
@@ -116,7 +119,7 @@ export class OidcFrontDoor {
       }
     }
     let original = req.url ?? '/';
-    if (sub === '/auth' && req.method === 'GET') original = markOfflineAccess(original);
+    if (sub === '/auth' && req.method === 'GET') original = forceLoginForTenant(markOfflineAccess(original));
     // oidc-provider finds its mount path by comparing originalUrl with url.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
     req.url = original.slice('/oidc'.length) || '/';
@@ -212,11 +215,19 @@ export class OidcFrontDoor {
           loginPage({ uid: details.uid, appName, account, error: 'This account is suspended.' }),
         );
       }
-      this.options.store.recordLogin(user, { appId: String(details.params.client_id ?? ''), loginMethod: 'PASSWORD' });
+      // Signing in to a tenant: only its members, and the grant (so the tokens) is that tenant's own.
+      const tenantId = tenantParam(details.params);
+      let consent: { grantId: string } | undefined;
+      if (tenantId !== undefined) {
+        const refusal = tenantLoginRefusal(this.options.store, tenantId, user.userId, clientId);
+        if (refusal) return sendHtml(res, 200, loginPage({ uid: details.uid, appName, account, error: refusal }));
+        consent = { grantId: await this.#tenantGrant(user.userId, clientId, details, tenantId) };
+      }
+      this.options.store.recordLogin(user, { appId: clientId, loginMethod: 'PASSWORD' });
       return this.#provider.interactionFinished(
         req,
         res,
-        { login: { accountId: user.userId, amr: ['pwd'], remember: true } },
+        { login: { accountId: user.userId, amr: ['pwd'], remember: true }, ...(consent ? { consent } : {}) },
         { mergeWithLastSubmission: false },
       );
     }
@@ -232,6 +243,31 @@ export class OidcFrontDoor {
       { error: 'access_denied', error_description: 'End-User aborted interaction' },
       { mergeWithLastSubmission: false },
     );
+  }
+
+  /** A fresh grant for a tenant login (never one of another tenant), remembered as that tenant's. */
+  async #tenantGrant(
+    accountId: string,
+    clientId: string,
+    details: InteractionDetails,
+    tenantId: string,
+  ): Promise<string> {
+    const grant = new this.#provider.Grant({ accountId, clientId });
+    const scope = String(details.params.scope ?? 'openid')
+      .split(' ')
+      .filter((s) => KNOWN_SCOPES.includes(s))
+      .join(' ');
+    grant.addOIDCScope(scope);
+    grant.addResourceScope(API_RESOURCE, scope);
+    const grantId = await grant.save();
+    this.#grantTenants.set(grantId, tenantId);
+    return grantId;
+  }
+
+  /** The tenant claim of a token issued from a tenant login's grant. */
+  #tenantClaims(token: { grantId?: string } | undefined): Record<string, string> {
+    const tenantId = token?.grantId === undefined ? undefined : this.#grantTenants.get(token.grantId);
+    return tenantId === undefined ? {} : { [TENANT_CLAIM]: tenantId };
   }
 
   async #grantConsent(req: IncomingMessage, res: ServerResponse, details: InteractionDetails): Promise<void> {
@@ -450,7 +486,7 @@ export class OidcFrontDoor {
         long: { httpOnly: true, sameSite: 'lax' },
         short: { httpOnly: true, sameSite: 'lax' },
       },
-      claims: { acr: null, sid: null, auth_time: null, iss: null, ...SCOPE_CLAIMS },
+      claims: { acr: null, sid: null, auth_time: null, iss: null, ...SCOPE_CLAIMS, openid: ['sub', TENANT_CLAIM] },
       scopes: KNOWN_SCOPES,
       // Advertise what is served: the code flow, these client authentications, no DPoP.
       responseTypes: ['code'],
@@ -462,7 +498,8 @@ export class OidcFrontDoor {
         token_endpoint_auth_method: 'client_secret_post',
       },
       // See markOfflineAccess: a refresh token for offline_access without prompt=consent, as Authing.
-      extraParams: [OFFLINE_PARAM],
+      extraParams: [OFFLINE_PARAM, ...TENANT_PARAMS],
+      extraTokenClaims: async (_ctx: unknown, token: { grantId?: string }) => this.#tenantClaims(token),
       expiresWithSession: async (ctx: KoaLike, code: { scopes: Set<string> }) =>
         !(code.scopes.has('offline_access') || ctx.oidc?.params?.[OFFLINE_PARAM] === '1'),
       issueRefreshToken: async (
@@ -528,10 +565,10 @@ export class OidcFrontDoor {
           },
         },
       },
-      findAccount: async (_ctx: unknown, sub: string) => {
+      findAccount: async (_ctx: unknown, sub: string, token?: { grantId?: string }) => {
         const user = store.users.get(sub);
         if (!user) return undefined;
-        return { accountId: sub, claims: async () => allClaims(user, store) };
+        return { accountId: sub, claims: async () => ({ ...allClaims(user, store), ...this.#tenantClaims(token) }) };
       },
       interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
       // The token endpoint and the others oidc-provider answers itself: the client's own origins.

@@ -47,6 +47,8 @@ export class TokenService {
       expiresIn?: number;
       nonce?: string;
       refreshToken?: (scope: string) => Promise<string>;
+      /** An Authing tenant the user signed in to: both tokens carry it as `tenant_id`. */
+      tenantId?: string;
     } = {},
   ): Promise<EmulatorTokenSet> {
     // Only the scopes an application may grant, as the hosted login does: a scope the caller asks for
@@ -66,9 +68,11 @@ export class TokenService {
       client_id: app.appId,
       iss: this.issuer,
       aud: app.appId,
+      ...(options.tenantId !== undefined ? { tenant_id: options.tenantId } : {}),
     });
     const idToken = await keys.sign({
       ...claimsForScopes(user, this.store, scopes),
+      ...(options.tenantId !== undefined ? { tenant_id: options.tenantId } : {}),
       ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
       iat,
       exp: options.expiresIn !== undefined ? exp : iat + this.idTokenTtlSeconds,

@@ -74,6 +74,23 @@ export interface EmulatorSeed {
   apps?: EmulatorAppSeed[];
   /** The management API key pair (AK/SK), exposed as `emulator.accessKey`. */
   accessKey?: EmulatorAccessKeySeed;
+  /** Authing tenants of the user pool (created after the users, so members can name them). */
+  tenants?: EmulatorTenantSeed[];
+}
+
+/**
+ * An Authing tenant. A hosted login naming it (`tenantId` authorize parameter) admits its members
+ * only, and its tokens carry a `tenant_id` claim.
+ */
+export interface EmulatorTenantSeed {
+  /** Fixed tenant id; random when omitted. */
+  tenantId?: string;
+  /** Display name. */
+  name: string;
+  /** Applications available in the tenant; empty (default): every application. */
+  appIds?: string[];
+  /** Members: user ids, emails, usernames or phones. */
+  members?: string[];
 }
 
 /** Where the emulator writes its log lines. Request lines carry method, path, status and time only. */
@@ -177,4 +194,9 @@ export interface IssueTokensOptions {
   expiresIn?: number;
   /** Put into the id_token. */
   nonce?: string;
+  /**
+   * An Authing tenant the user signs in to: the user must be a member (and the app available in it);
+   * both tokens then carry it as `tenant_id`, as after a hosted login naming it.
+   */
+  tenantId?: string;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import {
   AuthingError,
@@ -19,6 +19,7 @@ import { renewAcrossReplicas, SessionRenewalUnavailableError } from '../cluster/
 import { sharedSessionOf } from '../cluster/shared-session.js';
 import { enforceLifetime, isStoreError, persistLogin } from '../session/session-upkeep.js';
 import { TtlCache, tokenKey } from '../cache/ttl-cache.js';
+import { AUTHING_TENANCY, NO_TENANT, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 
 /** The outcome of authenticating a request. */
 export type AuthenticationResult =
@@ -44,14 +45,22 @@ export class AuthingAuthenticator {
   readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
   readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
   readonly #logger = new Logger('AuthingGuard');
+  /** With the `tenancy` option only: this instance dispatches each request to its tenant's authenticator. */
+  readonly #tenancy: TenancyDispatch | undefined;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
-  ) {}
+    @Optional() @Inject(AUTHING_TENANCY) tenancy?: TenancyDispatch,
+  ) {
+    this.#tenancy = tenancy?.enabled ? tenancy : undefined;
+  }
 
   /** Authenticates a request; memoised per request object unless `memoise` is false. */
   authenticate(request: AuthingRequest, options: { memoise?: boolean } = {}): Promise<AuthenticationResult> {
+    if (this.#tenancy !== undefined) {
+      return this.#tenancy.authenticatorOf(request)?.authenticate(request, options) ?? Promise.resolve(NO_TENANT);
+    }
     if (options.memoise === false) return this.#authenticate(request);
     return this.#memo.of(request, () => this.#authenticate(request));
   }
@@ -62,6 +71,7 @@ export class AuthingAuthenticator {
    * request free of promises: under load each one costs more than the lookup itself.
    */
   authenticateCached(request: AuthingRequest): AuthingUser | undefined {
+    if (this.#tenancy !== undefined) return this.#tenancy.authenticatorOf(request)?.authenticateCached(request);
     if (this.options.tokenValidation !== 'local') return undefined;
     let token: string | undefined;
     try {
@@ -81,6 +91,12 @@ export class AuthingAuthenticator {
     // user built from it is reused too instead of being rebuilt for every request.
     let result = this.#bearerResults.get(claims);
     if (!result) {
+      // Another tenant's token (same application, another Authing tenant): refused, and remembered so.
+      const refused = tenantRefusal(this.options, claims as Record<string, unknown>);
+      if (refused) {
+        this.#bearerResults.set(claims, refused);
+        return refused;
+      }
       const user = createAuthingUser({ claims: claims as Record<string, unknown>, via: 'bearer', accessToken: token });
       result = { status: 'authenticated', user };
       this.#bearerResults.set(claims, result);
@@ -94,6 +110,9 @@ export class AuthingAuthenticator {
    * is checked when the `csrf` option is off.
    */
   crossSiteRefusal(request: AuthingRequest, mode: OriginCheckMode = 'lenient'): string | undefined {
+    if (this.#tenancy !== undefined) {
+      return this.#tenancy.authenticatorOf(request)?.crossSiteRefusal(request, mode);
+    }
     const csrf = this.options.csrf;
     if (!csrf.enabled || (mode === 'lenient' && !isUnsafeMethod(request))) return undefined;
     const ownOrigin = this.options.redirectUri ? new URL(this.options.redirectUri).origin : undefined;
@@ -238,6 +257,8 @@ export class AuthingAuthenticator {
       const said = type === undefined ? 'no token_type' : `token_type "${type.slice(0, 32)}"`;
       return { status: 'invalid', check: 'token_type', description: `token_type: not an access token (${said})` };
     }
+    const otherTenant = tenantRefusal(this.options, claims as Record<string, unknown>);
+    if (otherTenant) return otherTenant;
     const aud = claims.aud;
     const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
     const appId = this.options.appId;
@@ -287,6 +308,21 @@ export class AuthingAuthenticator {
     }
     throw error;
   }
+}
+
+/**
+ * With the `tenancy` option, a token must name the Authing tenant of the application checking it
+ * (none for an application without `tenantId`): a tenant's token is refused everywhere else.
+ */
+function tenantRefusal(
+  options: ResolvedAuthingOptions,
+  claims: Record<string, unknown>,
+): AuthenticationResult | undefined {
+  const tenant = options.tenant;
+  if (!tenant || tenant.claim === false) return undefined;
+  const value = claims[tenant.claim];
+  if (value === tenant.tenantId || (value === undefined && tenant.tenantId === undefined)) return undefined;
+  return { status: 'invalid', check: 'tenant', description: 'tenant: the token was issued for another tenant' };
 }
 
 /**

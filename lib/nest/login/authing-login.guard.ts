@@ -4,6 +4,8 @@ import {
   Inject,
   Injectable,
   Logger,
+  NotFoundException,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
@@ -19,6 +21,7 @@ import { AuthingSessionMissingError, establishLogin, sessionOf } from '../sessio
 import { SessionStoreError } from '../session/session-upkeep.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
+import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { checkReturnTo } from './return-to.js';
@@ -50,6 +53,8 @@ interface PassportOutcome {
 @Injectable()
 export class AuthingLoginGuard implements CanActivate {
   protected readonly logger = new Logger('AuthingLogin');
+  /** With the `tenancy` option: a tenant's login and callback run in that tenant's own guard. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) protected readonly options: ResolvedAuthingOptions,
@@ -60,6 +65,11 @@ export class AuthingLoginGuard implements CanActivate {
     if (context.getType() !== 'http') throw new Error('AuthingLoginGuard only works on HTTP routes');
     const http = context.switchToHttp();
     const request = http.getRequest<GuardRequest>();
+    if (this.tenancy?.enabled) {
+      const tenant = this.tenancy.contextOf(request);
+      if (tenant) return tenant.loginGuard().canActivate(context) as Promise<boolean>;
+      if (tenant === null) throw new NotFoundException({ statusCode: 404, error: 'tenant', message: 'Unknown tenant' });
+    }
     const response = http.getResponse<ResponseLike>();
     // Built on first use: checks redirectUri, then loads passport and passport-openidconnect
     // (optional peers), each failure naming what is missing.

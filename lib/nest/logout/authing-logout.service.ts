@@ -1,4 +1,4 @@
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Optional } from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
@@ -8,6 +8,7 @@ import { isUnsafeMethod } from '../csrf/request-origin.js';
 import { setRefusalHeaders } from '../guards/guard-errors.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { destroyLogin, sessionOf } from '../session/authing-session.js';
+import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { logoutConfirmationPage } from './logout-confirmation.js';
 
 /** Options of {@link AuthingLogout}. */
@@ -43,6 +44,9 @@ export interface RedirectingResponse {
  */
 @Injectable()
 export class AuthingLogout {
+  /** With the `tenancy` option: a tenant's logout ends that tenant's login at that tenant's issuer. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
+
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
@@ -57,11 +61,17 @@ export class AuthingLogout {
     const refusal = this.#crossSite(request);
     if (refusal) throw refused(refusal, undefined);
     // Read even when the login has expired: Authing's own session may still be alive.
-    const record = sessionOf(request)?.[this.options.sessionKey] as { idToken?: unknown } | undefined;
+    const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(request) : undefined;
+    const key = tenant?.options.sessionKey ?? this.options.sessionKey;
+    const record = sessionOf(request)?.[key] as { idToken?: unknown } | undefined;
     const idToken = typeof record?.idToken === 'string' ? record.idToken : undefined;
-    await destroyLogin(request, this.options.sessionKey);
+    await destroyLogin(request, key);
     attachUser(request, null);
-    return this.root.buildLogoutUrl({ idToken, redirectUri: options.redirectUri, state: options.state });
+    return (tenant?.root ?? this.root).buildLogoutUrl({
+      idToken,
+      redirectUri: options.redirectUri,
+      state: options.state,
+    });
   }
 
   /**

@@ -15,6 +15,9 @@ import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-log
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
+import { AuthingTenants } from '../tenancy/authing-tenants.service.js';
+import { AUTHING_TENANCY } from '../tenancy/tenancy-dispatch.js';
+import { TenantRegistry } from '../tenancy/tenant-registry.js';
 import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
@@ -31,6 +34,7 @@ const SERVICES = [
   AuthingLogout,
   AuthingBackchannelLogout,
   AuthingClientPipe,
+  AuthingTenants,
 ];
 
 /**
@@ -50,7 +54,20 @@ const SERVICES = [
  * })
  */
 @Module({
-  providers: [...clientProviders(AUTHING_RAW_OPTIONS), ...SERVICES, AuthorizationStartupCheck],
-  exports: [AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
+  providers: [
+    ...clientProviders(AUTHING_RAW_OPTIONS),
+    ...SERVICES,
+    AuthorizationStartupCheck,
+    { provide: AUTHING_TENANCY, useClass: TenantRegistry },
+  ],
+  exports: [
+    AUTHING_RESOLVED_OPTIONS,
+    AUTHING_ROOT_CLIENT,
+    ManagementClient,
+    AuthenticationClient,
+    ...SERVICES,
+    // Guards an app lists in @UseGuards are instantiated in its own module: they must find it too.
+    AUTHING_TENANCY,
+  ],
 })
 export class AuthingModule extends AuthingConfigurableModule {}

@@ -3,6 +3,7 @@ import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingResourceApi } from '../authorization/requirements.js';
+import type { AuthingTenancyOptions } from '../tenancy/tenancy-options.js';
 
 /** Where `@Roles()` / `@Permissions()` look the user's roles and permissions up. */
 export type AuthingRolesSource = 'token' | 'management';
@@ -110,6 +111,14 @@ export interface AuthingModuleOptions
   cluster?: AuthingSessionCluster;
   /** Absolute and inactivity limits of a logged-in session (see docs/options.md, "Session lifetime"). */
   sessionLifetime?: AuthingSessionLifetime;
+
+  // ------------------------------------------------------------------ tenancy
+  /**
+   * Several Authing applications or tenants in one app (see docs/multi-tenant.md): a resolver picks
+   * each request's tenant, which has its own verifier, hosted login, session slot and
+   * ManagementClient. These options are then the default application's. Default: single-tenant.
+   */
+  tenancy?: AuthingTenancyOptions;
 }
 
 /** Options of `forRoot` / `forRootAsync` that shape the module itself rather than its providers. */

@@ -62,6 +62,11 @@ export interface ResolvedAuthingOptions {
   loginTimeout: number;
   cluster: AuthingSessionCluster | undefined;
   sessionLifetime: Required<AuthingSessionLifetime>;
+  /**
+   * Set on a tenant's options only (the `tenancy` option): its name, its Authing tenant id, and the
+   * token claim naming the tenant (false: not checked).
+   */
+  readonly tenant?: { name: string; tenantId: string | undefined; claim: string | false };
 }
 
 /** Builds the resolved options: the secret-carrying groups in private fields, the settings as own properties. */

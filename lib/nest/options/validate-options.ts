@@ -39,6 +39,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'csrf',
   'cluster',
   'sessionLifetime',
+  'tenancy',
 ]);
 
 /**

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
@@ -6,6 +13,7 @@ import { defaultExtractToken, type AuthingRequest } from '../request/request-con
 import { attachedUser, RequestMemo } from '../request/request-state.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { readLogin } from '../session/authing-session.js';
+import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { isManagementConfigured } from './unconfigured-management-client.js';
 
 /**
@@ -18,6 +26,8 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
   readonly #perRequest = new RequestMemo<AuthenticationClient>('client');
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
+  /** With the `tenancy` option: a tenant's requests get that tenant's client and session slot. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
@@ -44,7 +54,10 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);
     if (!http) return this.root.withAccessToken(undefined);
-    return this.#perRequest.of(http, () => this.root.withAccessToken(this.accessTokenOf(http)));
+    return this.#perRequest.of(http, () => {
+      const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(http) : undefined;
+      return (tenant?.root ?? this.root).withAccessToken(this.accessTokenOf(http));
+    });
   }
 
   /** The access token a request carries: the authenticated user's, the bearer header's, or the session's. */
@@ -52,7 +65,8 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
     const user = attachedUser(request);
     if (user?.accessToken) return user.accessToken;
     const extract = this.options.extractToken ?? defaultExtractToken;
-    return extract(request) ?? readLogin(request, this.options.sessionKey)?.accessToken;
+    const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(request) : undefined;
+    return extract(request) ?? readLogin(request, tenant?.options.sessionKey ?? this.options.sessionKey)?.accessToken;
   }
 
   onApplicationBootstrap(): void {

@@ -65,7 +65,9 @@ export class AuthingStrategy implements OnModuleInit {
     const redirectUri = checkHostedLoginOptions(this.options);
     const deps = await loadHostedLoginDependencies();
     const strategy = createOidcLoginStrategy(deps, this.options, this.root, redirectUri);
-    deps.passport.use(AUTHING_STRATEGY, strategy);
+    // A tenant's strategy (the `tenancy` option) must not take the module's own `authing` name.
+    const tenant = this.options.tenant;
+    deps.passport.use(tenant ? `${AUTHING_STRATEGY}:${tenant.name}` : AUTHING_STRATEGY, strategy);
     return { passport: deps.passport, strategy };
   }
 }

@@ -85,7 +85,13 @@ export function createOidcLoginStrategy(
       if (!session) return this.error(new AuthingSessionMissingError('AuthingLoginGuard'));
       const query = request.query ?? {};
       if (query.code === undefined && query.error === undefined) {
-        const login = root.buildAuthorizeUrl({ redirectUri, scope: options.scope, pkce: options.pkce });
+        const login = root.buildAuthorizeUrl({
+          redirectUri,
+          scope: options.scope,
+          pkce: options.pkce,
+          // A tenant of the `tenancy` option with an Authing tenant id logs in to that tenant.
+          tenantId: options.tenant?.tenantId,
+        });
         store.save(session, login.state!, {
           nonce: login.nonce,
           codeVerifier: login.codeVerifier,
