@@ -11,9 +11,6 @@ import { AuthingEmulator } from '../../lib/testing/index.js';
 class Profile {
   @Field(() => String)
   sub!: string;
-
-  @Field(() => String, { nullable: true })
-  email?: string;
 }
 
 @Resolver(() => Profile)
@@ -21,7 +18,7 @@ class Profile {
 class ProfileResolver {
   @Query(() => Profile)
   me(@CurrentUser() user: AuthingUser): Profile {
-    return { sub: user.sub, email: user.email };
+    return { sub: user.sub };
   }
 
   @Query(() => String, { nullable: true })
