@@ -11,11 +11,15 @@ import {
   type PassportLike,
 } from './hosted-login-dependencies.js';
 import { createOidcLoginStrategy } from './oidc-login-strategy.js';
+import { createPassportLoginStrategy } from '../passport/passport-login-strategy.js';
 
 /** The hosted login's passport strategy and the passport instance it is registered with. */
 export interface AuthingPassportStrategy {
   passport: PassportLike;
-  /** The passport-openidconnect strategy, registered with passport as `authing`. */
+  /**
+   * The passport-openidconnect strategy. What passport knows as `authing` (for `AuthGuard('authing')`)
+   * wraps it so that it also starts the session, as AuthingLoginGuard does.
+   */
   strategy: OidcStrategyBase;
 }
 
@@ -65,7 +69,7 @@ export class AuthingStrategy implements OnModuleInit {
     const redirectUri = checkHostedLoginOptions(this.options);
     const deps = await loadHostedLoginDependencies();
     const strategy = createOidcLoginStrategy(deps, this.options, this.root, redirectUri);
-    deps.passport.use(AUTHING_STRATEGY, strategy);
+    deps.passport.use(AUTHING_STRATEGY, createPassportLoginStrategy(strategy, this.options));
     return { passport: deps.passport, strategy };
   }
 }
