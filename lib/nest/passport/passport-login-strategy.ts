@@ -42,34 +42,37 @@ export function createPassportLoginStrategy(
   return {
     name: login.name,
     authenticate(this: PassportActions, request: LoginRequest): void {
-      const actions = this;
-      if (!sessionOf(request)) return actions.error(new AuthingSessionMissingError("AuthGuard('authing')"));
-      const query = request.query ?? {};
-      const isCallback = query.code !== undefined || query.error !== undefined;
-      const start: LoginAuthenticateOptions = isCallback
-        ? {}
-        : { returnTo: checkReturnTo(query.returnTo, options.allowedReturnTo) };
-      // A per-request object over the singleton login strategy, as AuthingLoginGuard uses it.
-      const perRequest = Object.create(login) as OidcStrategyBase & Partial<PassportActions>;
-      perRequest.redirect = (url: string) => actions.redirect(url);
-      perRequest.error = (error: unknown) => actions.error(asHttpError(error, logger));
-      perRequest.fail = () => actions.error(asHttpError(undefined, logger));
-      perRequest.success = (user: unknown, info?: unknown) => {
-        const outcome = info as LoginOutcome | undefined;
-        startSession(request, options, user as AuthingUser, outcome).then(
-          () => {
-            const returnTo = checkReturnTo(outcome?.returnTo, options.allowedReturnTo) ?? options.defaultReturnTo;
-            attachUser(request, user as AuthingUser);
-            setReturnTo(request, returnTo);
-            const passportInfo: PassportLoginInfo = { returnTo };
-            actions.success(user, passportInfo);
-          },
-          (error: unknown) => actions.error(asHttpError(error, logger)),
-        );
-      };
-      perRequest.authenticate(request, start);
+      run(this, request);
     },
   };
+
+  function run(actions: PassportActions, request: LoginRequest): void {
+    if (!sessionOf(request)) return actions.error(new AuthingSessionMissingError("AuthGuard('authing')"));
+    const query = request.query ?? {};
+    const isCallback = query.code !== undefined || query.error !== undefined;
+    const start: LoginAuthenticateOptions = isCallback
+      ? {}
+      : { returnTo: checkReturnTo(query.returnTo, options.allowedReturnTo) };
+    // A per-request object over the singleton login strategy, as AuthingLoginGuard uses it.
+    const perRequest = Object.create(login) as OidcStrategyBase & Partial<PassportActions>;
+    perRequest.redirect = (url: string) => actions.redirect(url);
+    perRequest.error = (error: unknown) => actions.error(asHttpError(error, logger));
+    perRequest.fail = () => actions.error(asHttpError(undefined, logger));
+    perRequest.success = (user: unknown, info?: unknown) => {
+      const outcome = info as LoginOutcome | undefined;
+      startSession(request, options, user as AuthingUser, outcome).then(
+        () => {
+          const returnTo = checkReturnTo(outcome?.returnTo, options.allowedReturnTo) ?? options.defaultReturnTo;
+          attachUser(request, user as AuthingUser);
+          setReturnTo(request, returnTo);
+          const passportInfo: PassportLoginInfo = { returnTo };
+          actions.success(user, passportInfo);
+        },
+        (error: unknown) => actions.error(asHttpError(error, logger)),
+      );
+    };
+    perRequest.authenticate(request, start);
+  }
 }
 
 /** The session record of a completed login, written as AuthingLoginGuard writes it. */
