@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { Inject, Module, UseGuards, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import type { Namespace } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
-import { AuthingGuard, AuthingModule, CurrentUser, Roles } from '../../lib/index.js';
+import { AuthingGuard, AuthingModule, AuthingSockets, CurrentUser, Roles } from '../../lib/index.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 
 /** A real socket.io gateway (@nestjs/platform-socket.io) behind AuthingGuard, against the emulator. */
@@ -24,6 +25,22 @@ class LiveGateway {
   @Roles('admin')
   purge(@CurrentUser('sub') sub: string) {
     return { purgedBy: sub };
+  }
+}
+
+/** Checks the token at connection time too, and closes the socket when it expires (opt-in). */
+@WebSocketGateway({ namespace: 'strict' })
+@UseGuards(AuthingGuard)
+class StrictGateway implements OnGatewayInit {
+  constructor(@Inject(AuthingSockets) private readonly sockets: AuthingSockets) {}
+
+  afterInit(namespace: Namespace) {
+    namespace.use(this.sockets.middleware({ disconnectOnExpiry: true }));
+  }
+
+  @SubscribeMessage('whoami')
+  whoami(@CurrentUser('sub') sub: string) {
+    return { sub };
   }
 }
 
@@ -54,7 +71,7 @@ beforeAll(async () => {
         clockTolerance: 0,
       }),
     ],
-    providers: [LiveGateway],
+    providers: [LiveGateway, StrictGateway],
   })
   class SocketAppModule {}
 
@@ -69,8 +86,17 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-async function connect(auth: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Socket> {
-  const socket = io(`${origin}/live`, { auth, extraHeaders: headers, transports: ['websocket'], reconnection: false });
+async function connect(
+  auth: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  namespace = 'live',
+): Promise<Socket> {
+  const socket = io(`${origin}/${namespace}`, {
+    auth,
+    extraHeaders: headers,
+    transports: ['websocket'],
+    reconnection: false,
+  });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -137,4 +163,29 @@ test('a token that expires while the socket is open: the next message is refused
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const after = await send(socket, 'whoami');
   expect(after.exception).toMatchObject({ status: 'error', statusCode: 401, error: 'invalid_token', check: 'expired' });
+  // By default the server does not close the connection at expiry: the client reconnects with a new token.
+  expect(socket.connected).toBe(true);
+});
+
+describe('AuthingSockets.middleware(): the token checked at connection time', () => {
+  test('no token or a bad one: the connection is refused, connect_error says why', async () => {
+    await expect(connect({}, {}, 'strict')).rejects.toMatchObject({
+      message: 'Authentication required: send a bearer token',
+      data: { statusCode: 401, error: 'Unauthorized' },
+    });
+    await expect(connect({ token: 'garbage' }, {}, 'strict')).rejects.toMatchObject({
+      data: { statusCode: 401, error: 'invalid_token', check: 'format' },
+    });
+    const expired = await tokenOf('reader@example.com', -600);
+    await expect(connect({ token: expired }, {}, 'strict')).rejects.toMatchObject({ data: { check: 'expired' } });
+  });
+
+  test('disconnectOnExpiry: the server says why and closes the socket when the token expires', async () => {
+    const socket = await connect({ token: await tokenOf('reader@example.com', 2) }, {}, 'strict');
+    expect(await send(socket, 'whoami')).toEqual({ ack: { sub: emulator.findUser('reader@example.com')!.userId } });
+    const exception = new Promise((resolve) => socket.once('exception', resolve));
+    const reason = await new Promise((resolve) => socket.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+    expect(await exception).toMatchObject({ statusCode: 401, error: 'invalid_token', check: 'expired' });
+  });
 });

@@ -13,6 +13,7 @@ import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-log
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
+import { AuthingSockets } from '../websocket/authing-sockets.service.js';
 import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
@@ -28,6 +29,7 @@ const SERVICES = [
   AuthingLogout,
   AuthingBackchannelLogout,
   AuthingClientPipe,
+  AuthingSockets,
 ];
 
 /**
