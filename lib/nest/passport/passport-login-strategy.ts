@@ -1,4 +1,5 @@
 import { HttpException, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { AUTHING_STRATEGY } from '../constants.js';
 import { AuthingConfigurationError } from '../options/option-checks.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { checkReturnTo } from '../login/return-to.js';
@@ -40,7 +41,7 @@ export function createPassportLoginStrategy(
 ): { name: string; authenticate(this: PassportActions, request: LoginRequest): void } {
   const logger = new Logger('AuthingLogin');
   return {
-    name: login.name,
+    name: AUTHING_STRATEGY,
     authenticate(this: PassportActions, request: LoginRequest): void {
       run(this, request);
     },
