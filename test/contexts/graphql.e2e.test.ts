@@ -3,7 +3,15 @@ import { Module, UseGuards, type INestApplication } from '@nestjs/common';
 import { Args, Field, GraphQLModule, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { NestFactory } from '@nestjs/core';
-import { AuthingGuard, AuthingModule, CurrentUser, OptionalAuth, Roles, type AuthingUser } from '../../lib/index.js';
+import {
+  AuthingGuard,
+  AuthingModule,
+  CurrentUser,
+  OptionalAuth,
+  Roles,
+  type AuthingModuleOptions,
+  type AuthingUser,
+} from '../../lib/index.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 
 /** A real Apollo server (@nestjs/apollo on Express) behind AuthingGuard, against the emulator. */
@@ -49,15 +57,19 @@ beforeAll(async () => {
     },
   });
 
+  // Management credentials: @Roles asks Authing for the user's roles (the default roles source).
+  ({ app, url } = await startApp({ ...emulator.accessKey, host: emulator.host }));
+});
+
+/** The resolver's app on a free port; `options` completes the emulator's application settings. */
+async function startApp(options: Partial<AuthingModuleOptions>): Promise<{ app: INestApplication; url: string }> {
   @Module({
     imports: [
-      // Management credentials: @Roles asks Authing for the user's roles (the default roles source).
       AuthingModule.forRoot({
         appId: emulator.app.appId,
         appSecret: emulator.app.appSecret,
         appHost: emulator.appHost,
-        ...emulator.accessKey,
-        host: emulator.host,
+        ...options,
       }),
       GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
     ],
@@ -65,10 +77,10 @@ beforeAll(async () => {
   })
   class GraphqlAppModule {}
 
-  app = await NestFactory.create(GraphqlAppModule, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
-});
+  const started = await NestFactory.create(GraphqlAppModule, { logger: false });
+  await started.listen(0, '127.0.0.1');
+  return { app: started, url: `${await started.getUrl()}/graphql`.replace('[::1]', '127.0.0.1') };
+}
 
 afterAll(async () => {
   await app?.close();
@@ -81,8 +93,8 @@ interface GraphqlAnswer {
   body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
-async function graphql(query: string, token?: string, variables?: object): Promise<GraphqlAnswer> {
-  const response = await fetch(url, {
+async function graphql(query: string, token?: string, variables?: object, at = url): Promise<GraphqlAnswer> {
+  const response = await fetch(at, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -155,4 +167,26 @@ test('several guarded fields in one request, with aliases', async () => {
   const answer = await graphql('{ a: me { sub } b: me { sub } greeting }', token);
   const sub = emulator.findUser('reader@example.com')!.userId;
   expect(answer.body).toEqual({ data: { a: { sub }, b: { sub }, greeting: `hello ${sub}` } });
+});
+
+test('Authing unreachable: an INTERNAL_SERVER_ERROR error with status 503, never UNAUTHENTICATED', async () => {
+  const token = await tokenOf('reader@example.com');
+  const down = await startApp({
+    appHost: 'http://127.0.0.1:9',
+    retry: false,
+    timeout: 1000,
+    loadSigningKeysOnStart: false,
+  });
+  try {
+    const answer = await graphql('{ me { sub } }', token, undefined, down.url);
+    expect(answer.body.data).toBeNull();
+    expect(answer.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+      status: 503,
+      originalError: { statusCode: 503 },
+    });
+    expect(answer.headers.get('retry-after')).toBe('5');
+  } finally {
+    await down.app.close();
+  }
 });
