@@ -6,7 +6,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The documented snippets under examples/ import the package by name; tests run them on the sources.
     '^nestjs-authing$': '<rootDir>/lib/index.ts',
-    '^nestjs-authing/(sdk|testing)$': '<rootDir>/lib/$1/index.ts',
+    '^nestjs-authing/(sdk|testing|passport)$': '<rootDir>/lib/$1/index.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

@@ -1,4 +1,4 @@
-// The public API reports: one per package entry (`.`, `./sdk`, `./testing`), written by API
+// The public API reports: one per package entry (`.`, `./sdk`, `./testing`, `./passport`), written by API
 // Extractor from the built .d.ts files into etc/api/. `--check` (CI) fails when the public surface
 // differs from the committed report, so any change to it shows up as a diff in review;
 // without it the reports are rewritten (`npm run api:update`). Run after `npm run build`.
@@ -10,6 +10,7 @@ const ENTRIES = [
   { name: 'nestjs-authing', types: 'dist/lib/index.d.ts' },
   { name: 'nestjs-authing-sdk', types: 'dist/lib/sdk/index.d.ts' },
   { name: 'nestjs-authing-testing', types: 'dist/lib/testing/index.d.ts' },
+  { name: 'nestjs-authing-passport', types: 'dist/lib/passport/index.d.ts' },
 ];
 const check = process.argv.includes('--check');
 

@@ -71,6 +71,12 @@ export type { SessionStoreOutageOptions } from './session/store-outage.js';
 export { redisSessionCluster } from './cluster/session-cluster.js';
 export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
 export type { AuthingRequest } from './request/request-context.js';
+export { AuthingSockets } from './websocket/authing-sockets.service.js';
+export type {
+  AuthingSocketLike,
+  AuthingSocketOptions,
+  AuthingSocketRefusal,
+} from './websocket/authing-sockets.service.js';
 export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
 export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';
 export type { AuthingEventsOptions } from './events/authing-events.module.js';

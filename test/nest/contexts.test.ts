@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Controller, ForbiddenException, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { WsException } from '@nestjs/websockets';
 import {
   AuthingGuard,
   AuthingModule,
@@ -113,13 +114,18 @@ describe('WebSocket context (handshake headers)', () => {
     await expect(guard.canActivate(viaAuth.ctx)).resolves.toBe(true);
   });
 
-  test('a bad or missing token is refused (401 semantics without @nestjs/websockets)', async () => {
-    await expect(guard.canActivate(socketIo({}).ctx)).rejects.toMatchObject({ status: 401 });
-    await expect(
+  test('a bad or missing token is refused with a WsException (@nestjs/websockets is installed)', async () => {
+    const missing = await Promise.resolve(guard.canActivate(socketIo({}).ctx)).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(WsException);
+    expect((missing as WsException).getError()).toMatchObject({ status: 'error', statusCode: 401 });
+    const garbage = await Promise.resolve(
       guard.canActivate(socketIo({ headers: { authorization: 'Bearer garbage' } }).ctx),
-    ).rejects.toMatchObject({
-      status: 401,
-      response: expect.objectContaining({ error: 'invalid_token', check: 'format' }),
+    ).catch((error: unknown) => error);
+    expect(garbage).toBeInstanceOf(WsException);
+    expect((garbage as WsException).getError()).toMatchObject({
+      statusCode: 401,
+      error: 'invalid_token',
+      check: 'format',
     });
   });
 
@@ -130,7 +136,8 @@ describe('WebSocket context (handshake headers)', () => {
     await expect(guard.canActivate(message())).resolves.toBe(true);
     // The same connection later presents an expired token: the next message is refused, not memoised.
     client.handshake.headers.authorization = `Bearer ${await keys.sign({ sub: 'ws-user' }, { expiresIn: -600 })}`;
-    await expect(guard.canActivate(message())).rejects.toMatchObject({ status: 401 });
+    const refused = await Promise.resolve(guard.canActivate(message())).catch((error: unknown) => error);
+    expect((refused as WsException).getError()).toMatchObject({ statusCode: 401, check: 'expired' });
   });
 });
 

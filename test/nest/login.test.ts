@@ -163,7 +163,9 @@ describe('hosted login', () => {
   test('the strategy is a singleton registered with passport as "authing" at start-up', async () => {
     const registered = (passport as unknown as { _strategy(name: string): unknown })._strategy('authing');
     const { strategy } = await app.get(AuthingStrategy).load();
-    expect(registered).toBe(strategy);
+    // What passport runs for AuthGuard('authing') wraps the strategy (it also starts the session).
+    expect(registered).toMatchObject({ name: 'authing', authenticate: expect.any(Function) });
+    expect((passport as unknown as { _strategy(name: string): unknown })._strategy('authing')).toBe(registered);
     expect((await app.get(AuthingStrategy).load()).strategy).toBe(strategy);
   });
 

@@ -18,6 +18,7 @@ import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import { AuthingTenants } from '../tenancy/authing-tenants.service.js';
 import { AUTHING_TENANCY } from '../tenancy/tenancy-dispatch.js';
 import { TenantRegistry } from '../tenancy/tenant-registry.js';
+import { AuthingSockets } from '../websocket/authing-sockets.service.js';
 import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
@@ -35,6 +36,7 @@ const SERVICES = [
   AuthingBackchannelLogout,
   AuthingClientPipe,
   AuthingTenants,
+  AuthingSockets,
 ];
 
 /**

@@ -20,7 +20,6 @@ export class AuthingManagementNotConfiguredError extends AuthingError {
 // must read as absent, or the application would crash at boot instead of at use.
 const PROBED = new Set([
   'then',
-  'constructor',
   'onModuleInit',
   'onApplicationBootstrap',
   'onModuleDestroy',
@@ -47,6 +46,9 @@ export function unconfiguredManagementClient(): ManagementClient {
         if (property === Symbol.for('nodejs.util.inspect.custom')) return () => 'ManagementClient { not configured }';
         return undefined;
       }
+      // Discovery (@nestjs/graphql, @nestjs/websockets, event and schedule explorers) reads every
+      // provider's `constructor` to look up metadata on it: an undefined one crashes their boot.
+      if (property === 'constructor') return ManagementClient;
       if (PROBED.has(property)) return undefined;
       throw new AuthingManagementNotConfiguredError(property);
     },

@@ -11,11 +11,15 @@ import {
   type PassportLike,
 } from './hosted-login-dependencies.js';
 import { createOidcLoginStrategy } from './oidc-login-strategy.js';
+import { createPassportLoginStrategy } from '../passport/passport-login-strategy.js';
 
 /** The hosted login's passport strategy and the passport instance it is registered with. */
 export interface AuthingPassportStrategy {
   passport: PassportLike;
-  /** The passport-openidconnect strategy, registered with passport as `authing`. */
+  /**
+   * The passport-openidconnect strategy. What passport knows as `authing` (for `AuthGuard('authing')`)
+   * wraps it so that it also starts the session, as AuthingLoginGuard does.
+   */
   strategy: OidcStrategyBase;
 }
 
@@ -67,7 +71,10 @@ export class AuthingStrategy implements OnModuleInit {
     const strategy = createOidcLoginStrategy(deps, this.options, this.root, redirectUri);
     // A tenant's strategy (the `tenancy` option) must not take the module's own `authing` name.
     const tenant = this.options.tenant;
-    deps.passport.use(tenant ? `${AUTHING_STRATEGY}:${tenant.name}` : AUTHING_STRATEGY, strategy);
+    deps.passport.use(
+      tenant ? `${AUTHING_STRATEGY}:${tenant.name}` : AUTHING_STRATEGY,
+      createPassportLoginStrategy(strategy, this.options),
+    );
     return { passport: deps.passport, strategy };
   }
 }
