@@ -151,7 +151,14 @@ test('@Roles: 403 for a reader, runs for an admin', async () => {
   const reader = await connect({ token: await tokenOf('reader@example.com') });
   const refused = await send(reader, 'purge');
   expect(refused).toEqual({
-    exception: { status: 'error', statusCode: 403, error: 'Forbidden', message: 'Requires one of the roles: admin' },
+    exception: {
+      status: 'error',
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Requires one of the roles: admin',
+      reason: 'missing_role',
+      requirement: { roles: ['admin'], match: 'any', namespace: 'default' },
+    },
   });
   const admin = await connect({ token: await tokenOf('admin@example.com') });
   expect(await send(admin, 'purge')).toEqual({ ack: { purgedBy: emulator.findUser('admin@example.com')!.userId } });
