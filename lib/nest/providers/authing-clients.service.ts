@@ -1,4 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
@@ -7,6 +16,8 @@ import { attachedUser, RequestMemo } from '../request/request-state.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { readLogin } from '../session/authing-session.js';
 import { isManagementConfigured } from './unconfigured-management-client.js';
+import { registerClients, registerServer, unregisterClients } from '../decorators/client-lookup.js';
+import { claimHosts } from './claim-hosts.js';
 
 /**
  * The module's clients, as a singleton: the shared root {@link AuthenticationClient}, the
@@ -14,17 +25,24 @@ import { isManagementConfigured } from './unconfigured-management-client.js';
  * without making the caller request-scoped. Closes the clients' connection pools at shutdown.
  */
 @Injectable()
-export class AuthingClients implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   readonly #perRequest = new RequestMemo<AuthenticationClient>('client');
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
+  /** The HTTP server of the application, and whether other instances serve it too (`@AuthingClient()`). */
+  #server: object | undefined;
+  #shared: Set<AuthingClients> | undefined;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     /** The shared client without an end-user token: hosted login, token verification, sign-in. */
     @Inject(AUTHING_ROOT_CLIENT) readonly root: AuthenticationClient,
     @Inject(ManagementClient) private readonly managementClient: ManagementClient,
-  ) {}
+    @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(ModulesContainer) private readonly modules?: ModulesContainer,
+  ) {
+    registerClients(this);
+  }
 
   /** The administrator's client. Throws a clear error at use when no management credentials are configured. */
   get management(): ManagementClient {
@@ -55,7 +73,22 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
     return extract(request) ?? readLogin(request, this.options.sessionKey)?.accessToken;
   }
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
+    const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as object | undefined;
+    if (typeof server !== 'object' || server === null) return;
+    this.#server = server;
+    this.#shared = registerServer(this, server);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.#loadSigningKeys();
+    // Several AuthingModule instances in one application: each claims the controllers that resolve to it.
+    if (this.#server && this.modules && this.#shared && this.#shared.size > 1) {
+      await claimHosts(this.modules, this.#server, this);
+    }
+  }
+
+  #loadSigningKeys(): void {
     if (!this.options.loadSigningKeysOnStart || this.options.tokenValidation === 'introspection') return;
     if (this.options.client.serverJWKS) return;
     // Not awaited: an unreachable identity server must not keep the application from starting.
@@ -70,6 +103,7 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.#closing = true;
+    unregisterClients(this, this.#server);
     const closing = [this.root.close()];
     if (this.hasManagement) closing.push(this.managementClient.close());
     await Promise.allSettled(closing);
