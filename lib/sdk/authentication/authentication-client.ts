@@ -233,6 +233,15 @@ export class AuthenticationClient {
     return this.#core.verifier.peekAccessToken(accessToken);
   }
 
+  /**
+   * Whether claims `peekVerifiedAccessToken` or `verifyAccessToken` returned are still remembered.
+   *
+   * @internal
+   */
+  isVerifiedAccessTokenRemembered(claims: AccessTokenClaims): boolean {
+    return this.#core.verifier.isRemembered(claims);
+  }
+
   /** Fetches the signing keys now, so the first request does not wait for them. */
   loadSigningKeys(): Promise<void> {
     return this.#core.jwks.load();
