@@ -45,7 +45,7 @@ export class AuthingClientPipe implements PipeTransform<AuthingRequest | undefin
 }
 
 /**
- * The end user's {@link AuthenticationClient} for this request (their access token set), without
+ * The end user's {@link (AuthenticationClient:class)} for this request (their access token set), without
  * making the controller request-scoped: `me(@AuthingClient() client: AuthenticationClient)`.
  *
  * A factory alone, without a pipe: Nest hands its value to the handler synchronously, where an

@@ -34,8 +34,8 @@ export interface RedirectingResponse {
  *
  * Logging out changes state, so another site must not be able to trigger it (issue #10.6): a POST
  * must pass the same origin check as every session-authenticated write (`csrf` option), and a GET
- * proceeds only when the browser shows it comes from this application; otherwise {@link logout}
- * answers a small confirmation page whose button POSTs, and {@link endSession} refuses with 403.
+ * proceeds only when the browser shows it comes from this application; otherwise {@link AuthingLogout.logout}
+ * answers a small confirmation page whose button POSTs, and {@link AuthingLogout.endSession} refuses with 403.
  *
  * @example
  * @Post('logout') logout(@Req() req: Request, @Res() res: Response) { return this.authingLogout.logout(req, res); }
@@ -43,11 +43,16 @@ export interface RedirectingResponse {
  */
 @Injectable()
 export class AuthingLogout {
+  private readonly authenticator: AuthingAuthenticator;
+
+  /** Nest builds the service; its last argument is the module's (internal) authenticator. */
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
-    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
-  ) {}
+    @Inject(AuthingAuthenticator) authenticator: object,
+  ) {
+    this.authenticator = authenticator as AuthingAuthenticator;
+  }
 
   /**
    * Destroys the session and returns Authing's end-session URL for the browser. Throws 403
@@ -65,7 +70,7 @@ export class AuthingLogout {
   }
 
   /**
-   * {@link endSession}, then redirects the response there. A GET that does not show it comes from
+   * {@link AuthingLogout.endSession}, then redirects the response there. A GET that does not show it comes from
    * this application gets a confirmation page (its button POSTs to the same URL) and changes nothing.
    */
   async logout(

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthenticationClient, ManagementClient } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
@@ -13,7 +13,12 @@ import { AuthingBackchannelLogout } from '../backchannel/authing-backchannel-log
 import { AuthingClients } from '../providers/authing-clients.service.js';
 import { clientProviders } from '../providers/client.providers.js';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
-import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
+import {
+  AUTHING_RAW_OPTIONS,
+  AuthingConfigurableModule,
+  type AuthingModuleAsyncOptions,
+  type AuthingModuleForRootOptions,
+} from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
 const SERVICES = [
@@ -50,4 +55,15 @@ const SERVICES = [
   providers: [...clientProviders(AUTHING_RAW_OPTIONS), ...SERVICES],
   exports: [AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT, ManagementClient, AuthenticationClient, ...SERVICES],
 })
-export class AuthingModule extends AuthingConfigurableModule {}
+export class AuthingModule {
+  /** The module with these options; extras `isGlobal` (default true) and `globalGuard` (default false). */
+  static forRoot(options: AuthingModuleForRootOptions): DynamicModule {
+    // The builder's methods build the dynamic module of the class they are called on.
+    return AuthingConfigurableModule.forRoot.call(AuthingModule, options);
+  }
+
+  /** The module with options from a factory, class or existing provider (e.g. ConfigService). */
+  static forRootAsync(options: AuthingModuleAsyncOptions): DynamicModule {
+    return AuthingConfigurableModule.forRootAsync.call(AuthingModule, options);
+  }
+}

@@ -20,8 +20,8 @@ import { registerClients, registerServer, unregisterClients } from '../decorator
 import { claimHosts } from './claim-hosts.js';
 
 /**
- * The module's clients, as a singleton: the shared root {@link AuthenticationClient}, the
- * {@link ManagementClient}, and {@link forRequest} to get the end user's client for one request
+ * The module's clients, as a singleton: the shared root {@link (AuthenticationClient:class)}, the
+ * {@link (ManagementClient:class)}, and {@link AuthingClients.forRequest} to get the end user's client for one request
  * without making the caller request-scoped. Closes the clients' connection pools at shutdown.
  */
 @Injectable()
