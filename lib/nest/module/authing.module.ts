@@ -58,12 +58,12 @@ const SERVICES = [
 export class AuthingModule {
   /** The module with these options; extras `isGlobal` (default true) and `globalGuard` (default false). */
   static forRoot(options: AuthingModuleForRootOptions): DynamicModule {
-    // The builder's methods build the dynamic module of the class they are called on.
-    return AuthingConfigurableModule.forRoot.call(AuthingModule, options);
+    // The builder's class builds the definition; it is this class's (the base stays off the public surface).
+    return { ...AuthingConfigurableModule.forRoot(options), module: AuthingModule };
   }
 
   /** The module with options from a factory, class or existing provider (e.g. ConfigService). */
   static forRootAsync(options: AuthingModuleAsyncOptions): DynamicModule {
-    return AuthingConfigurableModule.forRootAsync.call(AuthingModule, options);
+    return { ...AuthingConfigurableModule.forRootAsync(options), module: AuthingModule };
   }
 }
