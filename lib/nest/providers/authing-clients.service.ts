@@ -32,15 +32,20 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
   /** The HTTP server of the application, and whether other instances serve it too (`@AuthingClient()`). */
   #server: object | undefined;
   #shared: Set<AuthingClients> | undefined;
+  readonly #adapterHost: HttpAdapterHost | undefined;
+  readonly #modules: ModulesContainer | undefined;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     /** The shared client without an end-user token: hosted login, token verification, sign-in. */
     @Inject(AUTHING_ROOT_CLIENT) readonly root: AuthenticationClient,
     @Inject(ManagementClient) private readonly managementClient: ManagementClient,
-    @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
-    @Optional() @Inject(ModulesContainer) private readonly modules?: ModulesContainer,
+    @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(ModulesContainer) modules?: ModulesContainer,
   ) {
+    // Private fields: the application's whole module graph must not show in renderings of this service.
+    this.#adapterHost = adapterHost;
+    this.#modules = modules;
     registerClients(this);
   }
 
@@ -74,7 +79,7 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   onModuleInit(): void {
-    const server = this.adapterHost?.httpAdapter?.getHttpServer?.() as object | undefined;
+    const server = this.#adapterHost?.httpAdapter?.getHttpServer?.() as object | undefined;
     if (typeof server !== 'object' || server === null) return;
     this.#server = server;
     this.#shared = registerServer(this, server);
@@ -83,8 +88,8 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
   async onApplicationBootstrap(): Promise<void> {
     this.#loadSigningKeys();
     // Several AuthingModule instances in one application: each claims the controllers that resolve to it.
-    if (this.#server && this.modules && this.#shared && this.#shared.size > 1) {
-      await claimHosts(this.modules, this.#server, this);
+    if (this.#server && this.#modules && this.#shared && this.#shared.size > 1) {
+      await claimHosts(this.#modules, this.#server, this);
     }
   }
 
