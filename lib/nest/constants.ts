@@ -19,5 +19,5 @@ export const AUTHING_RESOLVED_OPTIONS = Symbol.for('nestjs-authing:resolved-opti
 /** @deprecated Use {@link AUTHING_RESOLVED_OPTIONS}: the same token, named for what it holds. */
 export const AUTHING_OPTIONS = AUTHING_RESOLVED_OPTIONS;
 
-/** Injection token of the shared root {@link AuthenticationClient} (no end-user token). */
+/** Injection token of the shared root {@link (AuthenticationClient:class)} (no end-user token). */
 export const AUTHING_ROOT_CLIENT = Symbol.for('nestjs-authing:root-client');

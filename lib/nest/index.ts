@@ -14,7 +14,7 @@ export type {
   AuthingTokenValidation,
 } from './options/authing-options.interface.js';
 export { AuthingConfigurationError } from './options/option-checks.js';
-export type { ResolvedAuthingOptions } from './options/resolved-options.js';
+export type { ResolvedAuthingOptions, SdkClientOptions } from './options/resolved-options.js';
 export {
   AUTHING_OPTIONS,
   AUTHING_RESOLVED_OPTIONS,
@@ -50,6 +50,7 @@ export { AuthingRolesGuard } from './guards/authing-roles.guard.js';
 export { AuthingLoginGuard } from './login/authing-login.guard.js';
 export { AuthingStrategy } from './strategy/authing.strategy.js';
 export type { AuthingPassportStrategy } from './strategy/authing.strategy.js';
+export type { OidcStrategyBase, PassportLike } from './strategy/hosted-login-dependencies.js';
 export { AuthingOptionalDependencyError } from './strategy/hosted-login-dependencies.js';
 export { AuthingLogout } from './logout/authing-logout.service.js';
 export type { AuthingLogoutOptions, RedirectingResponse } from './logout/authing-logout.service.js';
@@ -67,7 +68,7 @@ export type { AuthingSessionLifetime } from './session/session-lifetime.js';
 export { AuthingBackchannelLogout } from './backchannel/authing-backchannel-logout.service.js';
 export type { BackchannelLogoutResult } from './backchannel/authing-backchannel-logout.service.js';
 export { guardSessionStore } from './session/store-outage.js';
-export type { SessionStoreOutageOptions } from './session/store-outage.js';
+export type { SessionStoreOutageOptions, SessionMiddleware } from './session/store-outage.js';
 export { redisSessionCluster } from './cluster/session-cluster.js';
 export type { AuthingSessionCluster, RedisLikeClient, RedisSessionClusterOptions } from './cluster/session-cluster.js';
 export type { AuthingRequest } from './request/request-context.js';

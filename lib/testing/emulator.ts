@@ -75,7 +75,7 @@ export class AuthingEmulator {
   readonly issuer: string;
   /** The TCP port listened on. */
   readonly port: number;
-  /** Where the server listens, `http://<host>:<port>`; differs from {@link origin} only with `publicOrigin`. */
+  /** Where the server listens, `http://<host>:<port>`; differs from {@link AuthingEmulator.origin} only with `publicOrigin`. */
   readonly localOrigin: string;
 
   readonly #server: Server;
@@ -246,12 +246,12 @@ export class AuthingEmulator {
 
   // ─── What tests and tools read ──────────────────────────────────────────────────────────────────
 
-  /** Same as {@link origin}: the `appHost` of an AuthenticationClient. */
+  /** Same as {@link AuthingEmulator.origin}: the `appHost` of an AuthenticationClient. */
   get appHost(): string {
     return this.origin;
   }
 
-  /** Same as {@link origin}: the `host` of a ManagementClient. */
+  /** Same as {@link AuthingEmulator.origin}: the `host` of a ManagementClient. */
   get host(): string {
     return this.origin;
   }
@@ -297,7 +297,7 @@ export class AuthingEmulator {
     };
   }
 
-  /** Requests received since start (or the last {@link resetRequestCounts}). */
+  /** Requests received since start (or the last {@link AuthingEmulator.resetRequestCounts}). */
   get requestCount(): number {
     return this.#requestCount;
   }

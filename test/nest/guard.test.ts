@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
+import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -341,3 +342,43 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe('AuthingGuard: several requests on one keep-alive connection', () => {
+  test('each request is answered for the token it carries, whatever the connection carried before', async () => {
+    const server = app.getHttpServer() as http.Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    server.on('connection', (socket) => sockets.add(socket));
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; sub: string | undefined }>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, path: '/private', headers, agent }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, sub: JSON.parse(body).user?.sub }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      const alice = await keys.sign({ sub: 'alice' });
+      const bob = await keys.sign({ sub: 'bob' });
+      const answers = [];
+      for (const headers of [bearer(alice), bearer(alice), bearer(bob), bearer(alice), {}, bearer(bob), bearer(bob)]) {
+        answers.push(await get(headers));
+      }
+      expect(sockets.size).toBe(1); // one connection carried them all
+      expect(answers).toEqual([
+        { status: 200, sub: 'alice' },
+        { status: 200, sub: 'alice' },
+        { status: 200, sub: 'bob' },
+        { status: 200, sub: 'alice' },
+        { status: 401, sub: undefined },
+        { status: 200, sub: 'bob' },
+        { status: 200, sub: 'bob' },
+      ]);
+    } finally {
+      agent.destroy(); // the server closes with the app
+    }
+  });
+});

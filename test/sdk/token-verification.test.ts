@@ -242,6 +242,19 @@ describe('token verification', () => {
     await expectRejected(c.verifyAccessToken(old), 'key');
   });
 
+  it('says remembered claims no longer hold once their key is withdrawn (the guard skips re-hashing by them)', async () => {
+    const c = client({ jwksRefetchInterval: 0 });
+    const old = await jwt().sign(keyA.privateKey);
+    await c.loadSigningKeys(); // a result is remembered under the key set it was verified with
+    const claims = await c.verifyAccessToken(old);
+    expect(c.peekVerifiedAccessToken(old)).toBe(claims);
+    expect(c.isVerifiedAccessTokenRemembered(claims)).toBe(true);
+    expect(c.withAccessToken('other').isVerifiedAccessTokenRemembered(claims)).toBe(true); // shared core
+    server.keys = [await publicJwk(keyB, 'kid-b')];
+    await c.verifyAccessToken(await jwt({}, { kid: 'kid-b' }).sign(keyB.privateKey));
+    expect(c.isVerifiedAccessTokenRemembered(claims)).toBe(false);
+  });
+
   it('refuses a token without kid when the key set has several keys', async () => {
     server.keys = [await publicJwk(keyA, 'kid-a'), await publicJwk(keyB, 'kid-b')];
     const token = await jwt({}, { kid: undefined }).sign(keyA.privateKey);
@@ -307,6 +320,31 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(2);
     expect(cache.get('b', 1)).toBeUndefined();
     expect(cache.get('a', 1)).toBe('A');
+  });
+
+  it('holds a value exactly while get would return it; a hit among the newest half does not reorder', () => {
+    let now = 1_000;
+    const cache = new VerifiedTokenCache<{ name: string }>(4, () => now);
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name }));
+    cache.set('a', a!, 5_000, 1);
+    cache.set('b', b!, 5_000, 1);
+    expect(cache.holds(a!, 1)).toBe(true);
+    expect(cache.holds(a!, 2)).toBe(false); // another key set
+    cache.set('c', c!, 5_000, 1);
+    cache.set('d', d!, 5_000, 1);
+    cache.get('a', 1); // a was in the older half: moved to the newest end
+    cache.get('d', 1); // d is among the newest: stays
+    cache.set('e', e!, 5_000, 1); // evicts b, the least recently used
+    expect(cache.get('b', 1)).toBeUndefined();
+    expect(cache.holds(b!, 1)).toBe(false);
+    expect(cache.get('a', 1)).toBe(a);
+    cache.set('a', { name: 'a again' }, 5_000, 1); // replaced
+    expect(cache.holds(a!, 1)).toBe(false);
+    now = 5_000;
+    expect(cache.holds(c!, 1)).toBe(false); // expired
+    now = 1_000;
+    cache.clear();
+    expect(cache.holds(d!, 1)).toBe(false);
   });
 
   it('never stores an already expired entry and keys tokens by hash', () => {

@@ -5,6 +5,7 @@ import {
   AuthingHttpError,
   AuthingNetworkError,
   AuthingTokenError,
+  type AccessTokenClaims,
   type IntrospectionResult,
   type OidcTokenSet,
 } from '../../sdk/index.js';
@@ -33,6 +34,13 @@ export type AuthenticationResult =
 
 type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { active: false };
 
+/** The last bearer header a connection presented that was verified, and its user. */
+interface ConnectionBearer {
+  header: string;
+  claims: AccessTokenClaims;
+  user: AuthingUser;
+}
+
 /**
  * Authenticates requests: a bearer access token (verified locally, or by introspection when so
  * configured) or the logged-in session. Results are memoised per request, so several guards on one
@@ -42,6 +50,7 @@ type IntrospectionOutcome = { active: true; claims: IntrospectionResult } | { ac
 export class AuthingAuthenticator {
   readonly #memo = new RequestMemo<Promise<AuthenticationResult>>('authentication');
   readonly #bearerResults = new WeakMap<object, AuthenticationResult>();
+  readonly #connections = new WeakMap<object, ConnectionBearer>();
   readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
   readonly #introspection = new TtlCache<Promise<IntrospectionOutcome>>(10_000);
   readonly #logger = new Logger('AuthingGuard');
@@ -73,6 +82,15 @@ export class AuthingAuthenticator {
   authenticateCached(request: AuthingRequest): AuthingUser | undefined {
     if (this.#tenancy !== undefined) return this.#tenancy.authenticatorOf(request)?.authenticateCached(request);
     if (this.options.tokenValidation !== 'local') return undefined;
+    // A keep-alive connection usually repeats its header: the same header as the connection's last
+    // verified one, whose claims the SDK still remembers, is that user again, without hashing the
+    // token. Only with the default extractor, for which the header alone decides the token.
+    const header = request.headers.authorization;
+    const connection = this.options.extractToken ? undefined : (request as { socket?: object }).socket;
+    if (connection && typeof header === 'string') {
+      const last = this.#connections.get(connection);
+      if (last && last.header === header && this.root.isVerifiedAccessTokenRemembered(last.claims)) return last.user;
+    }
     let token: string | undefined;
     try {
       token = (this.options.extractToken ?? defaultExtractToken)(request);
@@ -83,7 +101,20 @@ export class AuthingAuthenticator {
     const claims = this.root.peekVerifiedAccessToken(token);
     if (!claims) return undefined;
     const result = this.#bearerResult(claims, token);
-    return result.status === 'authenticated' ? result.user : undefined;
+    if (result.status !== 'authenticated') return undefined;
+    if (connection && typeof header === 'string') this.#remember(connection, header, claims, result.user);
+    return result.user;
+  }
+
+  #remember(connection: object, header: string, claims: AccessTokenClaims, user: AuthingUser): void {
+    const last = this.#connections.get(connection);
+    if (!last) {
+      this.#connections.set(connection, { header, claims, user });
+      return;
+    }
+    last.header = header;
+    last.claims = claims;
+    last.user = user;
   }
 
   #bearerResult(claims: object, token: string): AuthenticationResult {

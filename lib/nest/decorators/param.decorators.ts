@@ -4,6 +4,7 @@ import type { AuthingUser } from '../user/authing-user.js';
 import { requestFromContext, userFromContext, type AuthingRequest } from '../request/request-context.js';
 import { returnToOf } from '../request/request-state.js';
 import { AuthingClients } from '../providers/authing-clients.service.js';
+import { clientsFor } from './client-lookup.js';
 
 /**
  * The authenticated {@link AuthingUser} (undefined on `@OptionalAuth()` routes without a login), or
@@ -29,7 +30,10 @@ export const AuthingReturnTo: () => ParameterDecorator = createParamDecorator(
   },
 );
 
-/** Turns the request into its user's AuthenticationClient; the pipe behind {@link AuthingClient}. */
+/**
+ * Turns the request into its user's AuthenticationClient, as {@link AuthingClient} does; for a
+ * parameter decorator of your own (`@Req()`-like) that should yield the client.
+ */
 @Injectable()
 export class AuthingClientPipe implements PipeTransform<AuthingRequest | undefined, AuthenticationClient> {
   constructor(@Inject(AuthingClients) private readonly clients: AuthingClients) {}
@@ -40,10 +44,18 @@ export class AuthingClientPipe implements PipeTransform<AuthingRequest | undefin
   }
 }
 
-const requestParam = createParamDecorator((_data: unknown, context: ExecutionContext) => requestFromContext(context));
-
 /**
- * The end user's {@link AuthenticationClient} for this request (their access token set), without
+ * The end user's {@link (AuthenticationClient:class)} for this request (their access token set), without
  * making the controller request-scoped: `me(@AuthingClient() client: AuthenticationClient)`.
+ *
+ * A factory alone, without a pipe: Nest hands its value to the handler synchronously, where an
+ * injectable pipe would cost two promises per request. The module's clients are found without
+ * injection (see `client-lookup.ts`).
  */
-export const AuthingClient = (): ParameterDecorator => requestParam(undefined, AuthingClientPipe);
+export const AuthingClient: () => ParameterDecorator = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthenticationClient => {
+    const request = requestFromContext(context);
+    const clients = clientsFor(request, context.getClass());
+    return request === undefined ? clients.root.withAccessToken(undefined) : clients.forRequest(request);
+  },
+);

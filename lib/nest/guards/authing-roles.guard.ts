@@ -8,7 +8,12 @@ import { AuthingAccessPolicy } from './access-policy.js';
  */
 @Injectable()
 export class AuthingRolesGuard implements CanActivate {
-  constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
+  private readonly policy: AuthingAccessPolicy;
+
+  /** Nest builds the guard; its argument is the module's (internal) access policy. */
+  constructor(@Inject(AuthingAccessPolicy) policy: object) {
+    this.policy = policy as AuthingAccessPolicy;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = this.policy.routeOf(context);

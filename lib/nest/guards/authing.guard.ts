@@ -12,7 +12,12 @@ import { AuthingAccessPolicy, type RouteAccess } from './access-policy.js';
  */
 @Injectable()
 export class AuthingGuard implements CanActivate {
-  constructor(@Inject(AuthingAccessPolicy) private readonly policy: AuthingAccessPolicy) {}
+  private readonly policy: AuthingAccessPolicy;
+
+  /** Nest builds the guard; its argument is the module's (internal) access policy. */
+  constructor(@Inject(AuthingAccessPolicy) policy: object) {
+    this.policy = policy as AuthingAccessPolicy;
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.policy.routeOf(context);

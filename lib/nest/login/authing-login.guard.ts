@@ -99,7 +99,7 @@ export class AuthingLoginGuard implements CanActivate {
   handleRequest(
     error: unknown,
     user: AuthingUser | false | null | undefined,
-    _info: LoginOutcome | undefined,
+    _info: unknown,
     context: ExecutionContext,
   ): AuthingUser {
     if (!error && user) return user;

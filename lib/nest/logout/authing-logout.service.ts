@@ -35,8 +35,8 @@ export interface RedirectingResponse {
  *
  * Logging out changes state, so another site must not be able to trigger it (issue #10.6): a POST
  * must pass the same origin check as every session-authenticated write (`csrf` option), and a GET
- * proceeds only when the browser shows it comes from this application; otherwise {@link logout}
- * answers a small confirmation page whose button POSTs, and {@link endSession} refuses with 403.
+ * proceeds only when the browser shows it comes from this application; otherwise {@link AuthingLogout.logout}
+ * answers a small confirmation page whose button POSTs, and {@link AuthingLogout.endSession} refuses with 403.
  *
  * @example
  * @Post('logout') logout(@Req() req: Request, @Res() res: Response) { return this.authingLogout.logout(req, res); }
@@ -47,11 +47,16 @@ export class AuthingLogout {
   /** With the `tenancy` option: a tenant's logout ends that tenant's login at that tenant's issuer. */
   @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
+  private readonly authenticator: AuthingAuthenticator;
+
+  /** Nest builds the service; its last argument is the module's (internal) authenticator. */
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(AUTHING_ROOT_CLIENT) private readonly root: AuthenticationClient,
-    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
-  ) {}
+    @Inject(AuthingAuthenticator) authenticator: object,
+  ) {
+    this.authenticator = authenticator as AuthingAuthenticator;
+  }
 
   /**
    * Destroys the session and returns Authing's end-session URL for the browser. Throws 403
@@ -75,7 +80,7 @@ export class AuthingLogout {
   }
 
   /**
-   * {@link endSession}, then redirects the response there. A GET that does not show it comes from
+   * {@link AuthingLogout.endSession}, then redirects the response there. A GET that does not show it comes from
    * this application gets a confirmation page (its button POSTs to the same URL) and changes nothing.
    */
   async logout(

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, type ConfigurableModuleAsyncOptions, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthingGuard } from '../guards/authing.guard.js';
 import type { AuthingModuleExtras, AuthingModuleOptions } from '../options/authing-options.interface.js';
@@ -22,7 +22,18 @@ export const {
   })
   .build();
 
-/** The object `AuthingModule.forRoot()` takes: options and extras. */
-export type AuthingModuleForRootOptions = typeof AUTHING_OPTIONS_TYPE;
-/** The object `AuthingModule.forRootAsync()` takes. */
-export type AuthingModuleAsyncOptions = typeof AUTHING_ASYNC_OPTIONS_TYPE;
+/**
+ * The object `AuthingModule.forRoot()` takes: options and extras. Spelled out rather than as
+ * `typeof AUTHING_OPTIONS_TYPE`, so the public surface names no builder internals.
+ */
+export type AuthingModuleForRootOptions = AuthingModuleOptions & Partial<AuthingModuleExtras>;
+/** The object `AuthingModule.forRootAsync()` takes: `imports`, `inject` and a factory, class or existing provider. */
+export type AuthingModuleAsyncOptions = ConfigurableModuleAsyncOptions<AuthingModuleOptions, 'createAuthingOptions'> &
+  Partial<AuthingModuleExtras>;
+
+// The spelled-out types must stay the builder's: each must accept what the other does.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameOptions: Same<AuthingModuleForRootOptions, typeof AUTHING_OPTIONS_TYPE> = true;
+const sameAsyncOptions: Same<AuthingModuleAsyncOptions, typeof AUTHING_ASYNC_OPTIONS_TYPE> = true;
+void sameOptions;
+void sameAsyncOptions;

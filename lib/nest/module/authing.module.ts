@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthenticationClient, ManagementClient } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
@@ -19,7 +19,12 @@ import { AuthingTenants } from '../tenancy/authing-tenants.service.js';
 import { AUTHING_TENANCY } from '../tenancy/tenancy-dispatch.js';
 import { TenantRegistry } from '../tenancy/tenant-registry.js';
 import { AuthingSockets } from '../websocket/authing-sockets.service.js';
-import { AUTHING_RAW_OPTIONS, AuthingConfigurableModule } from './authing.module-definition.js';
+import {
+  AUTHING_RAW_OPTIONS,
+  AuthingConfigurableModule,
+  type AuthingModuleAsyncOptions,
+  type AuthingModuleForRootOptions,
+} from './authing.module-definition.js';
 
 /** The module's own services: provided and exported alike, so importers can inject any of them. */
 const SERVICES = [
@@ -72,4 +77,15 @@ const SERVICES = [
     AUTHING_TENANCY,
   ],
 })
-export class AuthingModule extends AuthingConfigurableModule {}
+export class AuthingModule {
+  /** The module with these options; extras `isGlobal` (default true) and `globalGuard` (default false). */
+  static forRoot(options: AuthingModuleForRootOptions): DynamicModule {
+    // The builder's class builds the definition; it is this class's (the base stays off the public surface).
+    return { ...AuthingConfigurableModule.forRoot(options), module: AuthingModule };
+  }
+
+  /** The module with options from a factory, class or existing provider (e.g. ConfigService). */
+  static forRootAsync(options: AuthingModuleAsyncOptions): DynamicModule {
+    return { ...AuthingConfigurableModule.forRootAsync(options), module: AuthingModule };
+  }
+}

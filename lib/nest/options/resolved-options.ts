@@ -30,7 +30,34 @@ export const SDK_KEYS = [
 ] as const satisfies readonly (keyof AuthenticationClientOptions)[];
 
 /** The module options the shared AuthenticationClient is built from, as the SDK types them. */
-export type SdkClientOptions = Pick<AuthenticationClientOptions, (typeof SDK_KEYS)[number]>;
+export type SdkClientOptions = Pick<
+  AuthenticationClientOptions,
+  | 'appId'
+  | 'appSecret'
+  | 'appHost'
+  | 'redirectUri'
+  | 'logoutRedirectUri'
+  | 'scope'
+  | 'tokenEndPointAuthMethod'
+  | 'introspectionEndPointAuthMethod'
+  | 'revocationEndPointAuthMethod'
+  | 'serverJWKS'
+  | 'idTokenSigningAlg'
+  | 'accessTokenSigningAlg'
+  | 'clockTolerance'
+  | 'jwksRefetchInterval'
+  | 'jwksMaxAge'
+  | 'verifiedTokenCacheSize'
+  | 'timeout'
+  | 'rejectUnauthorized'
+  | 'lang'
+  | 'retry'
+>;
+
+// Spelled out for the public surface; SDK_KEYS (what the code copies) must name the same options.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameKeys: SameKeys<keyof SdkClientOptions, (typeof SDK_KEYS)[number]> = true;
+void sameKeys;
 
 /** The options after validation, with every default filled in. */
 export interface ResolvedAuthingOptions {

@@ -27,10 +27,13 @@ export class AuthingBearerStrategy {
   /** The name passport knows it by: `authing-bearer`. */
   readonly name = AUTHING_BEARER_STRATEGY;
 
-  constructor(
-    @Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator,
-    @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
-  ) {
+  private readonly authenticator: AuthingAuthenticator;
+  private readonly options: ResolvedAuthingOptions;
+
+  /** Nest builds it from the module's (internal) authenticator and resolved options. */
+  constructor(@Inject(AuthingAuthenticator) authenticator: object, @Inject(AUTHING_RESOLVED_OPTIONS) options: object) {
+    this.authenticator = authenticator as AuthingAuthenticator;
+    this.options = options as ResolvedAuthingOptions;
     passport.use(AUTHING_BEARER_STRATEGY, this as unknown as passport.Strategy);
   }
 

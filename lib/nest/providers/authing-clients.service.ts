@@ -5,7 +5,9 @@ import {
   Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
+import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
@@ -15,26 +17,40 @@ import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { readLogin } from '../session/authing-session.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { isManagementConfigured } from './unconfigured-management-client.js';
+import { registerClients, registerServer, unregisterClients } from '../decorators/client-lookup.js';
+import { claimHosts } from './claim-hosts.js';
 
 /**
- * The module's clients, as a singleton: the shared root {@link AuthenticationClient}, the
- * {@link ManagementClient}, and {@link forRequest} to get the end user's client for one request
+ * The module's clients, as a singleton: the shared root {@link (AuthenticationClient:class)}, the
+ * {@link (ManagementClient:class)}, and {@link AuthingClients.forRequest} to get the end user's client for one request
  * without making the caller request-scoped. Closes the clients' connection pools at shutdown.
  */
 @Injectable()
-export class AuthingClients implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   readonly #perRequest = new RequestMemo<AuthenticationClient>('client');
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
   /** With the `tenancy` option: a tenant's requests get that tenant's client and session slot. */
   @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
+  /** The HTTP server of the application, and whether other instances serve it too (`@AuthingClient()`). */
+  #server: object | undefined;
+  #shared: Set<AuthingClients> | undefined;
+  readonly #adapterHost: HttpAdapterHost | undefined;
+  readonly #modules: ModulesContainer | undefined;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     /** The shared client without an end-user token: hosted login, token verification, sign-in. */
     @Inject(AUTHING_ROOT_CLIENT) readonly root: AuthenticationClient,
     @Inject(ManagementClient) private readonly managementClient: ManagementClient,
-  ) {}
+    @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
+    @Optional() @Inject(ModulesContainer) modules?: ModulesContainer,
+  ) {
+    // Private fields: the application's whole module graph must not show in renderings of this service.
+    this.#adapterHost = adapterHost;
+    this.#modules = modules;
+    registerClients(this);
+  }
 
   /** The administrator's client. Throws a clear error at use when no management credentials are configured. */
   get management(): ManagementClient {
@@ -69,7 +85,22 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
     return extract(request) ?? readLogin(request, tenant?.options.sessionKey ?? this.options.sessionKey)?.accessToken;
   }
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
+    const server = this.#adapterHost?.httpAdapter?.getHttpServer?.() as object | undefined;
+    if (typeof server !== 'object' || server === null) return;
+    this.#server = server;
+    this.#shared = registerServer(this, server);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.#loadSigningKeys();
+    // Several AuthingModule instances in one application: each claims the controllers that resolve to it.
+    if (this.#server && this.#modules && this.#shared && this.#shared.size > 1) {
+      await claimHosts(this.#modules, this.#server, this);
+    }
+  }
+
+  #loadSigningKeys(): void {
     if (!this.options.loadSigningKeysOnStart || this.options.tokenValidation === 'introspection') return;
     if (this.options.client.serverJWKS) return;
     // Not awaited: an unreachable identity server must not keep the application from starting.
@@ -84,6 +115,7 @@ export class AuthingClients implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     this.#closing = true;
+    unregisterClients(this, this.#server);
     const closing = [this.root.close()];
     if (this.hasManagement) closing.push(this.managementClient.close());
     await Promise.allSettled(closing);

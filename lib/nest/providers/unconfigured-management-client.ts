@@ -55,7 +55,7 @@ export function unconfiguredManagementClient(): ManagementClient {
   }) as ManagementClient;
 }
 
-/** True for the stand-in returned by {@link unconfiguredManagementClient}. */
+/** False for the stand-in the module provides when no management credentials are configured. */
 export function isManagementConfigured(client: ManagementClient): boolean {
   try {
     return typeof client.request === 'function';

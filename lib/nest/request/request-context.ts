@@ -161,10 +161,13 @@ export function defaultExtractToken(request: AuthingRequest): string | undefined
 }
 
 const BEARER = 'bearer';
+const WHITESPACE = /\s/;
 
 /**
  * The token of an `Authorization` header value, as `/^Bearer[ \t]+(\S+)[ \t]*$/i` would capture it,
- * read character by character: no match array and one string per request.
+ * without a match array: the scheme and the blanks around the token are read character by
+ * character, the token itself (hundreds of characters) is searched for whitespace by the native
+ * regular expression engine, several times faster than a JavaScript loop over it.
  */
 export function bearerToken(header: string): string | undefined {
   const length = header.length;
@@ -173,19 +176,13 @@ export function bearerToken(header: string): string | undefined {
   let start = 6;
   while (start < length && isBlank(header.charCodeAt(start))) start++;
   if (start === 6 || start === length) return undefined;
-  let end = start;
-  while (end < length && !isWhitespace(header.charCodeAt(end))) end++;
-  for (let i = end; i < length; i++) if (!isBlank(header.charCodeAt(i))) return undefined;
-  return header.slice(start, end);
+  let end = length;
+  while (isBlank(header.charCodeAt(end - 1))) end--;
+  const token = header.slice(start, end);
+  return WHITESPACE.test(token) ? undefined : token;
 }
 
 /** A space or a tab. */
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09;
-}
-
-/** What `\s` matches in a JavaScript regular expression. */
-function isWhitespace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return code >= 0xa0 && /\s/.test(String.fromCharCode(code));
 }

@@ -12,7 +12,7 @@ import { DEFAULT_NAMESPACE } from '../authorization/requirements.js';
  *
  * - source `token` (default without management credentials): the `roles` claim of the id_token
  *   (sessions) or of the access token, else of the userinfo endpoint for a bearer token granted the
- *   `roles` scope (see {@link TokenRoles}); permissions from the `permissions` claim, and the
+ *   `roles` scope; permissions from the `permissions` claim, and the
  *   `scope` entries only with `roles.scopesAsPermissions`.
  * - source `management`: `getUserRoles({ userId })` and `getUserAuthorizedResources({ userId })`
  *   through the ManagementClient (`resourceCode:action` permissions), cached per user for

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-type Next = (error?: unknown) => void;
-type Middleware<Req, Res> = (request: Req, response: Res, next: Next) => void;
+/** A connect-style middleware, such as the one express-session returns. */
+export type SessionMiddleware<Req, Res> = (request: Req, response: Res, next: (error?: unknown) => void) => void;
 
 /** Options of {@link guardSessionStore}. */
 export interface SessionStoreOutageOptions {
@@ -19,9 +19,9 @@ export interface SessionStoreOutageOptions {
  * app.use(guardSessionStore(session(authingSessionOptions({ secret, store: new RedisStore({ client }) }))));
  */
 export function guardSessionStore<Req extends IncomingMessage, Res extends ServerResponse>(
-  middleware: Middleware<Req, Res>,
+  middleware: SessionMiddleware<Req, Res>,
   options: SessionStoreOutageOptions = {},
-): Middleware<Req, Res> {
+): SessionMiddleware<Req, Res> {
   if (typeof middleware !== 'function') {
     throw new TypeError('guardSessionStore: middleware must be the session middleware, e.g. session(options)');
   }

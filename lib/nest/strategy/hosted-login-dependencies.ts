@@ -50,7 +50,7 @@ export interface OidcStrategyBase {
   error(error: unknown): void;
 }
 
-/** What the module uses of passport. */
+/** What the module uses of passport: the instance the hosted-login strategy is registered with. */
 export interface PassportLike {
   use(name: string, strategy: unknown): unknown;
   authenticate(

@@ -45,7 +45,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 @Injectable()
 export class AuthingSockets {
-  constructor(@Inject(AuthingAuthenticator) private readonly authenticator: AuthingAuthenticator) {}
+  private readonly authenticator: AuthingAuthenticator;
+
+  /** Nest builds it from the module's (internal) authenticator. */
+  constructor(@Inject(AuthingAuthenticator) authenticator: object) {
+    this.authenticator = authenticator as AuthingAuthenticator;
+  }
 
   /** A socket.io middleware (`Server#use` / `Namespace#use`) checking the handshake's token. */
   middleware(options: AuthingSocketOptions = {}): (socket: AuthingSocketLike, next: (error?: Error) => void) => void {

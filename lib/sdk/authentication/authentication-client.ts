@@ -2,15 +2,14 @@ import { AUTHENTICATION_ENDPOINTS } from '../catalogue/authentication.catalogue.
 import type { AuthenticationApi, AuthenticationMethod } from '../catalogue/authentication.api.js';
 import { prepareCall, type PreparedCall } from '../catalogue/endpoint.js';
 import { installCatalogue } from '../catalogue/install.js';
-import { requireString } from '../checks.js';
 import { EVENT_SETTINGS, eventSettings } from '../events/settings.js';
-import { subscribe, type Unsubscribe } from '../events/subscription.js';
+import type { Unsubscribe } from '../events/subscription.js';
+import { subscribeUserEvent, userEventCall } from '../events/user-events.js';
 import type { AuthingResponse } from '../envelope.js';
 import { AuthingArgumentError } from '../errors.js';
 import type { User } from '../management/management-api-types.js';
 import type { AccessTokenClaims, IdTokenClaims } from '../tokens/claims.js';
 import type { VerifyIdTokenOptions } from '../tokens/token-verifier.js';
-import { pubEventBody } from '../pub-event.js';
 import {
   buildAuthorizeUrl,
   buildLogoutUrl,
@@ -234,6 +233,15 @@ export class AuthenticationClient {
     return this.#core.verifier.peekAccessToken(accessToken);
   }
 
+  /**
+   * Whether claims `peekVerifiedAccessToken` or `verifyAccessToken` returned are still remembered.
+   *
+   * @internal
+   */
+  isVerifiedAccessTokenRemembered(claims: AccessTokenClaims): boolean {
+    return this.#core.verifier.isRemembered(claims);
+  }
+
   /** Fetches the signing keys now, so the first request does not wait for them. */
   loadSigningKeys(): Promise<void> {
     return this.#core.jwks.load();
@@ -316,11 +324,7 @@ export class AuthenticationClient {
    * as strings, and the signed-in user's token.
    */
   async pub(eventName: string, data: string): Promise<AuthingResponse> {
-    requireString(eventName, 'eventName');
-    const body = pubEventBody(eventName, data);
-    if (!this.#accessToken)
-      throw new AuthingArgumentError('accessToken', 'pub needs the user token: setAccessToken first');
-    return this.request({ method: 'POST', path: '/api/v3/pub-userEvent', body });
+    return this.request(userEventCall(eventName, data, this.#accessToken));
   }
 
   /**
@@ -330,18 +334,7 @@ export class AuthenticationClient {
    * are exhausted. Returns a function that unsubscribes.
    */
   sub(eventCode: string, callback: (data: string) => void, errCallback?: (error: Error) => void): Unsubscribe {
-    requireString(eventCode, 'eventCode');
-    if (typeof callback !== 'function') throw new AuthingArgumentError('callback', 'must be a function');
-    if (!this.#accessToken)
-      throw new AuthingArgumentError('accessToken', 'sub needs the user token: setAccessToken first');
-    const settings = EVENT_SETTINGS.get(this.#core)!;
-    const query = `code=${encodeURIComponent(eventCode)}&token=${encodeURIComponent(this.#accessToken)}`;
-    return subscribe({
-      url: `${settings.socketUri}/events/v1/authentication/sub?${query}`,
-      retryTimes: settings.retryTimes,
-      onMessage: callback,
-      onError: errCallback,
-    });
+    return subscribeUserEvent(this.#core, this.#accessToken, eventCode, callback, errCallback);
   }
 
   // ---------------------------------------------------------------- generic API

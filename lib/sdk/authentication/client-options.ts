@@ -37,7 +37,7 @@ export interface AuthenticationClientOptions extends TransportOptions {
   accessTokenSigningAlg?: TokenSigningAlg;
   /** Seconds of clock skew tolerated when checking `exp`, `nbf` and `iat`. Default 30. */
   clockTolerance?: number;
-  /** Event socket origin of {@link AuthenticationClient.sub}; default `wss://openevent.authing.cn`. */
+  /** Event socket origin of {@link (AuthenticationClient:class).sub}; default `wss://openevent.authing.cn`. */
   socketUri?: string;
   /** Reconnections of a lost event socket before `errCallback` is called; default 5. */
   retryTimes?: number;

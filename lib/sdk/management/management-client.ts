@@ -30,7 +30,7 @@ export interface ManagementClientOptions extends TransportOptions {
   host?: string;
   /** Tenant to act in, sent as `x-authing-app-id`. */
   tenantId?: string;
-  /** Event socket origin of {@link ManagementClient.sub}; default `wss://openevent.authing.cn`. */
+  /** Event socket origin of {@link (ManagementClient:class).sub}; default `wss://openevent.authing.cn`. */
   socketUri?: string;
   /** Reconnections of a lost event socket before `errCallback` is called; default 5. */
   retryTimes?: number;

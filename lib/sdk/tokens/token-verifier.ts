@@ -95,6 +95,15 @@ export class TokenVerifier {
     return this.#cache.get(tokenHash(token), this.#options.jwks.generation);
   }
 
+  /**
+   * Whether claims this verifier returned for an access token are still remembered (not expired,
+   * key set unchanged, not forgotten), as {@link peekAccessToken} on that token would say, without
+   * hashing the token again.
+   */
+  isRemembered(claims: AccessTokenClaims): boolean {
+    return this.#cache.holds(claims, this.#options.jwks.generation);
+  }
+
   /** Verifies an id_token (and its nonce when given) and returns its claims; throws {@link AuthingTokenError}. */
   async verifyIdToken(token: string, options: VerifyIdTokenOptions = {}): Promise<IdTokenClaims> {
     this.#checkShape(token);
