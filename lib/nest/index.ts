@@ -63,3 +63,9 @@ export type { AuthingRequest } from './request/request-context.js';
 export { OnAuthingEvent } from './events/on-authing-event.decorator.js';
 export { AuthingEventsModule, AuthingEventSubscriptions } from './events/authing-events.module.js';
 export type { AuthingEventsOptions } from './events/authing-events.module.js';
+export { authingFastifySessionOptions } from './session/fastify-session.js';
+export type {
+  AuthingFastifySessionOptions,
+  AuthingFastifySessionPluginOptions,
+  FastifySessionStoreLike,
+} from './session/fastify-session.js';

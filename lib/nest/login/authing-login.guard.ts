@@ -17,12 +17,14 @@ import type { AuthingRequest, ResponseLike } from '../request/request-context.js
 import { attachUser, setReturnTo } from '../request/request-state.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
 import { SessionStoreError } from '../session/session-upkeep.js';
+import { isUnavailableSession } from '../session/store-unavailable.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { checkReturnTo } from './return-to.js';
 import { describeLoginFailure } from './login-failure.js';
+import { nodeLikeResponse } from './http-response.js';
 
 type GuardRequest = AuthingRequest & { query?: Record<string, unknown> };
 
@@ -60,11 +62,16 @@ export class AuthingLoginGuard implements CanActivate {
     if (context.getType() !== 'http') throw new Error('AuthingLoginGuard only works on HTTP routes');
     const http = context.switchToHttp();
     const request = http.getRequest<GuardRequest>();
-    const response = http.getResponse<ResponseLike>();
+    const response = nodeLikeResponse(http.getResponse<unknown>());
     // Built on first use: checks redirectUri, then loads passport and passport-openidconnect
     // (optional peers), each failure naming what is missing.
     const loaded = await this.strategy.load();
-    if (!sessionOf(request)) throw new AuthingSessionMissingError('AuthingLoginGuard');
+    const session = sessionOf(request);
+    if (!session) throw new AuthingSessionMissingError('AuthingLoginGuard');
+    if (isUnavailableSession(session)) {
+      // The store could not be read (Redis down): neither a login can start nor a callback find its state.
+      this.handleRequest(new SessionStoreError(new Error('the session could not be read')), false, undefined, context);
+    }
     const query = request.query ?? {};
     const isCallback = query.code !== undefined || query.error !== undefined;
     const start: LoginAuthenticateOptions = isCallback
@@ -94,7 +101,7 @@ export class AuthingLoginGuard implements CanActivate {
   ): AuthingUser {
     if (!error && user) return user;
     if (error instanceof SessionStoreError) {
-      setRefusalHeaders(context.switchToHttp().getResponse<ResponseLike>(), { 'Retry-After': '5' });
+      setRefusalHeaders(nodeLikeResponse(context.switchToHttp().getResponse<unknown>()), { 'Retry-After': '5' });
       throw error; // a 503: the session store (Redis) is down, the login can be tried again shortly
     }
     if (
@@ -108,7 +115,7 @@ export class AuthingLoginGuard implements CanActivate {
     const detail =
       failure.code === 'login_failed' && error instanceof Error ? ` [${error.name}: ${error.message}]` : '';
     this.logger.warn(`Login failed (${failure.code}): ${failure.description}${detail}`);
-    const response = context.switchToHttp().getResponse<ResponseLike>();
+    const response = nodeLikeResponse(context.switchToHttp().getResponse<unknown>());
     if (this.options.loginFailureRedirect) {
       const target = appendQuery(this.options.loginFailureRedirect, 'error', failure.code);
       setRefusalHeaders(response, { Location: target });

@@ -25,6 +25,8 @@ export interface RedirectingResponse {
   setHeader?(name: string, value: string): unknown;
   end?(body: string): unknown;
   statusCode?: number;
+  /** Fastify's reply: the status of the redirect is set through it. */
+  code?(status: number): unknown;
 }
 
 /**
@@ -90,6 +92,8 @@ export class AuthingLogout {
     }
     if (refusal) throw refused(refusal, response);
     const url = await this.endSession(request, options);
+    // Fastify's reply.redirect keeps a status set before (Nest sets 201 on a POST); Express's is a 302.
+    response.code?.(302);
     response.redirect(url);
   }
 
