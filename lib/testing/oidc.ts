@@ -18,7 +18,13 @@ import type { EmulatorLogger } from './types.js';
 import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
-import { backchannelLogoutMetadata, emulatorFetch, watchBackchannelLogout } from './backchannel-logout.js';
+import {
+  backchannelLogoutMetadata,
+  emulatorFetch,
+  logoutKickedUser,
+  watchBackchannelLogout,
+  type BackchannelProvider,
+} from './backchannel-logout.js';
 
 /** The resource indicator every hosted-login access token is issued for: JWT, `aud` = appId. */
 export const API_RESOURCE = 'urn:authing:emulator:api';
@@ -93,6 +99,11 @@ export class OidcFrontDoor {
     provider.on('error', (error) => this.options.logger?.error(`oidc-provider: ${describe(error)}`));
     this.#provider = provider;
     this.#callback = provider.callback();
+  }
+
+  /** Ends a kicked user's hosted-login sessions, telling applications by back-channel logout. */
+  kickUser(userId: string): Promise<void> {
+    return logoutKickedUser(this.#provider as unknown as BackchannelProvider, this.storage, userId);
   }
 
   /** Handles a request under `/oidc`. */
