@@ -67,5 +67,6 @@ export { authingFastifySessionOptions } from './session/fastify-session.js';
 export type {
   AuthingFastifySessionOptions,
   AuthingFastifySessionPluginOptions,
+  FastifySessionPluginStore,
   FastifySessionStoreLike,
 } from './session/fastify-session.js';

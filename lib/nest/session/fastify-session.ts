@@ -6,8 +6,11 @@ import { isUnavailableSession, STORE_UNAVAILABLE } from './store-unavailable.js'
  * same store the Express replicas use, fits.
  */
 export interface FastifySessionStoreLike {
+  /** Reads a session (null or undefined when there is none). */
   get(id: string, callback: (error: unknown, session?: unknown) => void): unknown;
+  /** Writes a session. */
   set(id: string, session: unknown, callback: (error?: unknown) => void): unknown;
+  /** Removes a session. */
   destroy(id: string, callback: (error?: unknown) => void): unknown;
 }
 
@@ -30,12 +33,19 @@ export interface AuthingFastifySessionOptions {
 
 /** The @fastify/session options {@link authingFastifySessionOptions} returns. */
 export interface AuthingFastifySessionPluginOptions {
+  /** The cookie's signing secret(s). */
   secret: string | string[];
+  /** Default `authing.sid`. */
   cookieName: string;
+  /** `s:`, as express-session. */
   cookiePrefix: string;
+  /** No session stored before there is something in it. */
   saveUninitialized: false;
+  /** No write per request. */
   rolling: false;
+  /** HttpOnly, SameSite=Lax, Secure over HTTPS. */
   cookie: { httpOnly: true; sameSite: 'lax'; secure: 'auto'; maxAge: number; path: '/' };
+  /** The given store, guarded (see {@link authingFastifySessionOptions}). */
   store?: FastifySessionPluginStore;
 }
 
@@ -44,8 +54,11 @@ export interface AuthingFastifySessionPluginOptions {
  * fits @fastify/session's own `SessionStore` type without the module depending on it.
  */
 export interface FastifySessionPluginStore {
+  /** Reads a session. */
   get(id: string, callback: (error: never, session?: never) => void): void;
+  /** Writes a session. */
   set(id: string, session: never, callback: (error?: never) => void): void;
+  /** Removes a session. */
   destroy(id: string, callback: (error?: never) => void): void;
 }
 
