@@ -9,6 +9,9 @@ export const BENCH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'token-verification': 'verifyAccessToken, first sight and cached, against jose.jwtVerify',
   footprint: 'installed size, package count and load time, against the official SDK',
   load: '1000 hosted logins and 50000 bearer requests through the sample',
+  scale:
+    'two replicas on Redis: 1000 logins across replicas, 50000 session requests, Redis vs MemoryStore vs bearer' +
+    ' (counts: SCALE_LOGINS, SCALE_REQUESTS, SCALE_COMPARE)',
 };
 
 /** The usage text printed by `--help`. */
