@@ -37,6 +37,15 @@ export { checkReturnTo } from './login/return-to.js';
 export { AuthingGuard } from './guards/authing.guard.js';
 export { AuthingRolesGuard } from './guards/authing-roles.guard.js';
 export { AuthingLoginGuard } from './login/authing-login.guard.js';
+export { AuthingLoginParams } from './login/login-params.decorator.js';
+export { AuthingLoginRefusedError } from './login/login-refusal.js';
+export type {
+  AuthingAuthorizeParams,
+  AuthingLoginContext,
+  AuthingLoginDecision,
+  AuthingLoginOptions,
+  ResolvedLoginOptions,
+} from './login/login-options.js';
 export { AuthingStrategy } from './strategy/authing.strategy.js';
 export type { AuthingPassportStrategy } from './strategy/authing.strategy.js';
 export { AuthingOptionalDependencyError } from './strategy/hosted-login-dependencies.js';

@@ -19,6 +19,7 @@ import {
   Res,
   UseGuards,
   type INestApplication,
+  type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -74,8 +75,8 @@ class ReplicaController {
   }
 
   @Get('api/me')
-  me(@CurrentUser() user: AuthingUser): { sub: string; via: string; name?: unknown } {
-    return { sub: user.sub, via: user.via, name: user.claims.name };
+  me(@CurrentUser() user: AuthingUser): { sub: string; via: string; name?: unknown; claims: object; roles: unknown } {
+    return { sub: user.sub, via: user.via, name: user.claims.name, claims: user.claims, roles: user.roles };
   }
 
   @Post('logout')
@@ -104,12 +105,15 @@ export interface ScaleReplica {
 export interface ScaleReplicaOptions {
   adapter: Adapter;
   emulator: AuthingEmulator;
-  redisUrl: string;
+  /** Sessions and cluster state in this Redis; without it, the session middleware's MemoryStore. */
+  redisUrl?: string;
   /** The load balancer's URL, where redirect URIs point; default this replica's own URL. */
   publicUrl?: string;
   scope?: string;
   /** More module options (login hooks, session lifetime...). */
   module?: Partial<AuthingModuleOptions>;
+  /** More controllers. */
+  controllers?: Type[];
 }
 
 /** Starts one replica: Nest on the adapter, sessions and cluster state in the Redis at `redisUrl`. */
@@ -124,14 +128,16 @@ export async function startReplica(options: ScaleReplicaOptions): Promise<ScaleR
     logoutRedirectUris: [...new Set([...app.logoutRedirectUris, `${publicUrl}/`])],
     backchannelLogoutUri: `${publicUrl}/backchannel-logout`,
   });
-  const client = createClient({
-    url: options.redisUrl,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500) },
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  const store = new RedisStore({ client, prefix: 'scale:sess:', disableTouch: true });
+  const client = options.redisUrl
+    ? createClient({
+        url: options.redisUrl,
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 500) },
+      })
+    : undefined;
+  client?.on('error', () => undefined);
+  await client?.connect();
+  const store = client ? new RedisStore({ client, prefix: 'scale:sess:', disableTouch: true }) : undefined;
 
   @Module({
     imports: [
@@ -144,11 +150,11 @@ export async function startReplica(options: ScaleReplicaOptions): Promise<ScaleR
         scope: options.scope ?? 'openid profile email offline_access',
         loginFailureRedirect: '/?login=failed',
         globalGuard: true,
-        cluster: redisSessionCluster(client, { prefix: 'scale:authing:' }),
+        ...(client ? { cluster: redisSessionCluster(client, { prefix: 'scale:authing:' }) } : {}),
         ...options.module,
       }),
     ],
-    controllers: [ReplicaController],
+    controllers: [ReplicaController, ...(options.controllers ?? [])],
   })
   class ReplicaModule {}
 
@@ -173,7 +179,7 @@ export async function startReplica(options: ScaleReplicaOptions): Promise<ScaleR
       const server = nest.getHttpServer() as { closeAllConnections?(): void };
       server.closeAllConnections?.();
       await nest.close();
-      if (client.isOpen) await client.close();
+      if (client?.isOpen) await client.close();
     },
   };
 }

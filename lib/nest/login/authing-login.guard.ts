@@ -4,11 +4,13 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AUTHING_RESOLVED_OPTIONS } from '../constants.js';
 import { setRefusalHeaders } from '../guards/guard-errors.js';
 import { AuthingConfigurationError } from '../options/option-checks.js';
@@ -21,7 +23,16 @@ import { isUnavailableSession } from '../session/store-unavailable.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
-import type { AuthingUser } from '../user/authing-user.js';
+import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import { applyDecision } from './login-decision.js';
+import {
+  mergeParams,
+  paramsFromQuery,
+  type AuthingAuthorizeParams,
+  type AuthingLoginDecision,
+} from './login-options.js';
+import { AUTHING_LOGIN_PARAMS } from './login-params.decorator.js';
+import { AuthingLoginRefusedError, SilentLoginUnavailable } from './login-refusal.js';
 import { checkReturnTo } from './return-to.js';
 import { describeLoginFailure } from './login-failure.js';
 import { nodeLikeResponse } from './http-response.js';
@@ -56,13 +67,13 @@ export class AuthingLoginGuard implements CanActivate {
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) protected readonly options: ResolvedAuthingOptions,
     @Inject(AuthingStrategy) private readonly strategy: AuthingStrategy,
+    @Optional() @Inject(Reflector) private readonly reflector?: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') throw new Error('AuthingLoginGuard only works on HTTP routes');
     const http = context.switchToHttp();
     const request = http.getRequest<GuardRequest>();
-    const response = nodeLikeResponse(http.getResponse<unknown>());
     // Built on first use: checks redirectUri, then loads passport and passport-openidconnect
     // (optional peers), each failure naming what is missing.
     const loaded = await this.strategy.load();
@@ -72,21 +83,94 @@ export class AuthingLoginGuard implements CanActivate {
       // The store could not be read (Redis down): neither a login can start nor a callback find its state.
       this.handleRequest(new SessionStoreError(new Error('the session could not be read')), false, undefined, context);
     }
+    const response = nodeLikeResponse(http.getResponse<unknown>());
     const query = request.query ?? {};
     const isCallback = query.code !== undefined || query.error !== undefined;
     const start: LoginAuthenticateOptions = isCallback
       ? {}
-      : { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
+      : {
+          returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo),
+          params: mergeParams(this.#routeParams(context), paramsFromQuery(query, this.options.login)),
+        };
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
     const outcome = await this.#runStrategy(loaded, request, response, start);
-    const user = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
-    await this.#startSession(request, response, user, outcome.info);
+    if (outcome.error instanceof SilentLoginUnavailable) {
+      return this.#silentFallback(loaded, request, response, outcome.error, context);
+    }
+    const confirmed = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
+    const returnTo = checkReturnTo(outcome.info?.returnTo, this.options.allowedReturnTo);
+    const [user, info] = await this.#afterLogin(request, confirmed, outcome.info, returnTo, context);
+    await this.#startSession(request, response, user, info);
     attachUser(request, user);
-    setReturnTo(
-      request,
-      checkReturnTo(outcome.info?.returnTo, this.options.allowedReturnTo) ?? this.options.defaultReturnTo,
-    );
+    setReturnTo(request, returnTo ?? this.options.defaultReturnTo);
     return true;
+  }
+
+  /** `@AuthingLoginParams()` of the handler, else of its controller. */
+  #routeParams(context: ExecutionContext): AuthingAuthorizeParams | undefined {
+    const reflector = this.reflector ?? new Reflector();
+    return reflector.getAllAndOverride<AuthingAuthorizeParams | undefined>(AUTHING_LOGIN_PARAMS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+  }
+
+  /**
+   * Authing could not complete a silent login without the user: the interactive login starts
+   * (`login.silentFallback: 'login'`), or the handler sends the user, anonymous, to `returnTo`.
+   */
+  async #silentFallback(
+    loaded: AuthingPassportStrategy,
+    request: GuardRequest,
+    response: ResponseLike,
+    silent: SilentLoginUnavailable,
+    context: ExecutionContext,
+  ): Promise<boolean> {
+    const returnTo = checkReturnTo(silent.returnTo, this.options.allowedReturnTo);
+    if (this.options.login.silentFallback === 'login') {
+      const params = (silent.authorize ?? {}) as AuthingAuthorizeParams;
+      const outcome = await this.#runStrategy(loaded, request, response, { begin: true, returnTo, params });
+      this.handleRequest(outcome.error ?? new Error('the interactive login did not start'), false, undefined, context);
+    }
+    setReturnTo(request, returnTo ?? this.options.defaultReturnTo);
+    return true;
+  }
+
+  /** Runs the `login.afterLogin` hook: a refusal takes the failure path, a decision shapes the session. */
+  async #afterLogin(
+    request: GuardRequest,
+    user: AuthingUser,
+    info: LoginOutcome | undefined,
+    returnTo: string | undefined,
+    context: ExecutionContext,
+  ): Promise<[AuthingUser, LoginOutcome | undefined]> {
+    const hook = this.options.login.afterLogin;
+    if (!hook || !info) return [user, info];
+    let decision: AuthingLoginDecision | void;
+    try {
+      decision = await hook(user, {
+        request,
+        claims: Object.freeze({ ...info.tokens.claims }),
+        hasRefreshToken: info.tokens.refreshToken !== undefined,
+        returnTo,
+        refuse(reason: string, description?: string): never {
+          throw new AuthingLoginRefusedError(reason, description);
+        },
+      });
+    } catch (error) {
+      if (error instanceof HttpException) throw error; // the application's own answer
+      return this.handleRequest(error, false, info, context) as never;
+    }
+    if (!decision) return [user, info];
+    const tokens = applyDecision(info.tokens, decision);
+    const decided = createAuthingUser({
+      claims: tokens.claims,
+      roles: tokens.roles,
+      via: 'session',
+      accessToken: tokens.accessToken,
+      idToken: tokens.idToken,
+    });
+    return [decided, { ...info, tokens }];
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import type { AuthingLoginOptions } from '../login/login-options.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRequest } from '../request/request-context.js';
 
@@ -97,6 +98,11 @@ export interface AuthingModuleOptions
   cluster?: AuthingSessionCluster;
   /** Absolute and inactivity limits of a logged-in session (see docs/options.md, "Session lifetime"). */
   sessionLifetime?: AuthingSessionLifetime;
+  /**
+   * The hosted login's hooks and per-login parameters: `afterLogin`, `queryParams`, `allowedScopes`,
+   * `silentFallback` (see docs/login.md).
+   */
+  login?: AuthingLoginOptions;
 }
 
 /** Options of `forRoot` / `forRootAsync` that shape the module itself rather than its providers. */

@@ -1,5 +1,6 @@
 import { AuthingArgumentError } from '../../sdk/index.js';
 import { isLocalPath } from '../login/return-to.js';
+import { resolveLoginOptions } from '../login/login-options.js';
 import type { AuthingModuleOptions, AuthingTokenValidation } from './authing-options.interface.js';
 import {
   absoluteUrl,
@@ -38,6 +39,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'csrf',
   'cluster',
   'sessionLifetime',
+  'login',
 ]);
 
 /**
@@ -173,6 +175,7 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
       input.sessionLifetime,
       (option, reason) => new AuthingConfigurationError(option, reason),
     ),
+    login: resolveLoginOptions(input.login, (option, reason) => new AuthingConfigurationError(option, reason)),
   };
   const resolved = resolvedOptions(pickDefined({ ...input, scope }, SDK_KEYS), management, settings);
   return { resolved, unknown };

@@ -27,6 +27,10 @@ export interface PendingLogin {
   nonce?: string;
   codeVerifier?: string;
   returnTo?: string;
+  /** `prompt=none`: Authing answering `login_required` & co. is a fallback, not a failure. */
+  silent?: boolean;
+  /** For a silent login: the interactive login's authorize parameters. */
+  authorize?: Record<string, unknown>;
   createdAt: number;
 }
 
