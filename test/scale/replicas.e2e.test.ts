@@ -137,6 +137,12 @@ describe.each(PAIRS)('replica A on %s, replica B on %s', (adapterA, adapterB) =>
   test('logout on one replica ends the session on all', async () => {
     const client = await loginAcross(a, b);
     expect(await me(client, b)).toBe(200);
+    // A GET that may come from another site gets the confirmation page, and changes nothing.
+    const page = await client.request(`${b.url}/logout`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(await page.text()).toContain('id="logout-confirm"');
+    expect(await me(client, a)).toBe(200);
     const logout = await client.request(`${b.url}/logout`, {
       method: 'POST',
       headers: { origin: a.url, 'sec-fetch-site': 'same-origin' },

@@ -85,6 +85,12 @@ class ReplicaController {
     await this.logoutService.logout(req, res);
   }
 
+  @Get('logout')
+  @Public()
+  async logoutLink(@Req() req: AuthingRequest, @Res() res: RedirectingResponse): Promise<void> {
+    await this.logoutService.logout(req, res);
+  }
+
   @Post('backchannel-logout')
   @Public()
   @HttpCode(200)
