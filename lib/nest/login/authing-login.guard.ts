@@ -108,6 +108,7 @@ export class AuthingLoginGuard implements CanActivate {
 
   /** `@AuthingLoginParams()` of the handler, else of its controller. */
   #routeParams(context: ExecutionContext): AuthingAuthorizeParams | undefined {
+    if (typeof context.getHandler !== 'function') return undefined; // a context built by hand
     const reflector = this.reflector ?? new Reflector();
     return reflector.getAllAndOverride<AuthingAuthorizeParams | undefined>(AUTHING_LOGIN_PARAMS, [
       context.getHandler(),
