@@ -11,6 +11,9 @@ export const BENCH_DESCRIPTIONS: Readonly<Record<string, string>> = {
   load: '1000 hosted logins and 50000 bearer requests through the sample',
   authorization: 'a cached @ResourceAccess check and an all-match @Roles against AuthingGuard alone',
   tenancy: 'added cost per request of the tenant resolver against the single-tenant AuthingGuard',
+  scale:
+    'two replicas on Redis: 1000 logins across replicas, 50000 session requests, Redis vs MemoryStore vs bearer' +
+    ' (counts: SCALE_LOGINS, SCALE_REQUESTS, SCALE_COMPARE)',
 };
 
 /** The usage text printed by `--help`. */

@@ -52,17 +52,48 @@ async function get(client: CookieClient, url: string, headers?: Record<string, s
   return response.status;
 }
 
-/** Commands Redis has processed (INFO stats), less the INFO command that asks. */
-async function processed(url: string): Promise<number> {
+/** Redis commands that only read a key, and those that change one (what a session request may cost). */
+const READS = new Set(['get', 'mget', 'exists', 'smembers', 'pttl', 'ttl']);
+
+interface CommandCounts {
+  total: number;
+  reads: number;
+  writes: number;
+}
+
+/**
+ * Commands Redis has processed so far, by kind, from `INFO commandstats` (counted by Redis itself):
+ * reads, writes (anything else but INFO and the connection's own HELLO/CLIENT/SELECT), and the total.
+ */
+async function processed(url: string): Promise<CommandCounts> {
   const { createClient } = await import('redis');
   const client = createClient({ url });
   await client.connect();
-  const info = await client.info('stats');
+  const info = await client.info('commandstats');
   await client.close();
-  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
+  const counts: CommandCounts = { total: 0, reads: 0, writes: 0 };
+  for (const match of info.matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+)/gm)) {
+    const name = match[1]!.split('|')[0]!;
+    const calls = Number(match[2]);
+    if (['info', 'hello', 'client', 'select', 'command', 'ping'].includes(name)) continue;
+    counts.total += calls;
+    if (READS.has(name)) counts.reads += calls;
+    else counts.writes += calls;
+  }
+  return counts;
+}
+
+/** Commands per request between two counts. */
+function perRequest(before: CommandCounts, after: CommandCounts, requests: number): CommandCounts {
+  return {
+    total: (after.total - before.total) / requests,
+    reads: (after.reads - before.reads) / requests,
+    writes: (after.writes - before.writes) / requests,
+  };
 }
 
 const ratio = (x: number) => x.toFixed(2);
+const rw = (counts: CommandCounts) => `${counts.reads.toFixed(3)} / ${counts.writes.toFixed(3)}`;
 
 export async function scaleBench(): Promise<BenchSection> {
   const logins = count('SCALE_LOGINS', 1000);
@@ -100,7 +131,7 @@ export async function scaleBench(): Promise<BenchSection> {
       const status = await get(clients[i % clients.length]!, `${replicas[i % 2]!.url}/api/me`);
       if (status !== 200) requestFailures++;
     });
-    const commandsPerRequest = ((await processed(redis.url)) - before - 1) / requests;
+    const commandsPerRequest = perRequest(before, await processed(redis.url), requests);
 
     // 3. Same route: session on Redis, session on MemoryStore, bearer token.
     const memoryClient = await loginAcross(memory, memory, memory.url);
@@ -116,7 +147,7 @@ export async function scaleBench(): Promise<BenchSection> {
     };
     const redisBefore = await processed(redis.url);
     const onRedis = await rate(() => get(redisClient, `${a.url}/api/me`));
-    const redisPerRequest = ((await processed(redis.url)) - redisBefore - 1) / compare;
+    const redisPerRequest = perRequest(redisBefore, await processed(redis.url), compare);
     const onMemory = await rate(() => get(memoryClient, `${memory.url}/api/me`));
     const onBearer = await rate(() => get(anonymous, `${a.url}/api/me`, { authorization: `Bearer ${bearer}` }));
 
@@ -126,25 +157,31 @@ export async function scaleBench(): Promise<BenchSection> {
       ['Login failures', String(loginFailures)],
       [`Session requests over both replicas`, `${requests} in ${fmt(requestSeconds)} s`],
       ['Session request failures', String(requestFailures)],
-      ['Redis commands per session request (both replicas)', ratio(commandsPerRequest)],
+      ['Redis commands per session request (both replicas): reads / writes', rw(commandsPerRequest)],
       ['Session route on Redis, req/s', fmt(onRedis.perSecond)],
       ['Session route on MemoryStore, req/s', fmt(onMemory.perSecond)],
       ['Bearer route, req/s', fmt(onBearer.perSecond)],
       ['Redis / MemoryStore', ratio(onRedis.perSecond / onMemory.perSecond)],
       ['Redis / bearer', ratio(onRedis.perSecond / onBearer.perSecond)],
-      ['Redis commands per request (one replica, one session)', ratio(redisPerRequest)],
+      ['Redis commands per request (one replica, one session): reads / writes', rw(redisPerRequest)],
     ];
     return {
       title: 'Scale-out: two replicas on Redis',
       rows,
       notes: [
         'Client and servers share this process: ratios compare routes in the same run, not capacity.',
-        'Redis commands are counted by Redis itself (INFO stats total_commands_processed), before and after.',
+        'Redis commands are counted by Redis itself (INFO commandstats), before and after: reads are GET-like,',
+        'writes everything else (SET, EXPIRE, DEL...). A session is written when it changed: a renewal, or',
+        'its last-seen time, at most once per inactivity step (≤ 1 min), so over a long run writes tend to 0.',
+        `Counts: SCALE_LOGINS=${logins}, SCALE_REQUESTS=${requests}, SCALE_COMPARE=${compare} (environment).`,
       ],
       targets: [
         { target: 'zero login failures', met: loginFailures === 0 },
         { target: 'zero session request failures', met: requestFailures === 0 && onRedis.failures === 0 },
-        { target: 'at most one Redis round trip per unchanged session request', met: redisPerRequest <= 1.01 },
+        {
+          target: 'at most one Redis read per session request, no write unless the session changed',
+          met: redisPerRequest.reads <= 1.0 && redisPerRequest.writes <= 0.01,
+        },
       ],
     };
   } finally {

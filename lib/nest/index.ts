@@ -48,6 +48,15 @@ export { checkReturnTo } from './login/return-to.js';
 export { AuthingGuard } from './guards/authing.guard.js';
 export { AuthingRolesGuard } from './guards/authing-roles.guard.js';
 export { AuthingLoginGuard } from './login/authing-login.guard.js';
+export { AuthingLoginParams } from './login/login-params.decorator.js';
+export { AuthingLoginRefusedError } from './login/login-refusal.js';
+export type {
+  AuthingAuthorizeParams,
+  AuthingLoginContext,
+  AuthingLoginDecision,
+  AuthingLoginOptions,
+  ResolvedLoginOptions,
+} from './login/login-options.js';
 export { AuthingStrategy } from './strategy/authing.strategy.js';
 export type { AuthingPassportStrategy } from './strategy/authing.strategy.js';
 export type { OidcStrategyBase, PassportLike } from './strategy/hosted-login-dependencies.js';
@@ -89,3 +98,10 @@ export type {
   AuthingTenantOverrides,
   AuthingTenantResolver,
 } from './tenancy/tenancy-options.js';
+export { authingFastifySessionOptions } from './session/fastify-session.js';
+export type {
+  AuthingFastifySessionOptions,
+  AuthingFastifySessionPluginOptions,
+  FastifySessionPluginStore,
+  FastifySessionStoreLike,
+} from './session/fastify-session.js';

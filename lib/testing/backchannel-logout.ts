@@ -1,3 +1,4 @@
+import type { OidcStorage } from './oidc-adapter.js';
 import type { EmulatorApp } from './types.js';
 
 /**
@@ -36,4 +37,45 @@ export function emulatorFetch(url: string | URL, options: RequestInit & { dispat
   if (!loopback) return globalThis.fetch(url, options);
   const { dispatcher: _ssrfGuard, ...rest } = options;
   return globalThis.fetch(url, rest);
+}
+
+/** What {@link logoutKickedUser} uses of oidc-provider. */
+export interface BackchannelProvider {
+  Client: { find(clientId: string): Promise<BackchannelClient | undefined> };
+  emit(event: string, ...args: unknown[]): unknown;
+}
+
+interface BackchannelClient {
+  clientId: string;
+  backchannelLogoutUri?: string;
+  backchannelLogout(sub: string, sid: string): Promise<unknown>;
+}
+
+/**
+ * A kicked user's hosted-login sessions end: each application the session logged into that has a
+ * back-channel logout URI gets a logout token (`sub` and that application's `sid`), as oidc-provider
+ * sends them at `/oidc/session/end`; then the session is removed, so the next login asks again.
+ */
+export async function logoutKickedUser(
+  provider: BackchannelProvider,
+  storage: OidcStorage,
+  accountId: string,
+): Promise<void> {
+  const deliveries: Promise<void>[] = [];
+  for (const { id, payload } of storage.sessionsOf(accountId)) {
+    const authorizations = (payload.authorizations ?? {}) as Record<string, { sid?: string }>;
+    for (const [clientId, authorization] of Object.entries(authorizations)) {
+      const client = await provider.Client.find(clientId);
+      if (!client?.backchannelLogoutUri || typeof authorization?.sid !== 'string') continue;
+      deliveries.push(
+        client.backchannelLogout(accountId, authorization.sid).then(
+          () => void provider.emit('backchannel.success', undefined, client, accountId, authorization.sid),
+          (error: unknown) =>
+            void provider.emit('backchannel.error', undefined, error, client, accountId, authorization.sid),
+        ),
+      );
+    }
+    storage.delete(`Session:${id}`);
+  }
+  await Promise.all(deliveries);
 }

@@ -223,6 +223,7 @@ export class AuthingEmulator {
         typeof payload === 'string' ? payload : JSON.stringify({ eventType: code, data: payload }),
       );
     };
+    store.onKick = (userId) => this.#oidc.kickUser(userId);
     this.#managementRoutes = managementRoutes(store);
     this.#authenticationRoutes = authenticationRoutes({
       store,

@@ -72,6 +72,17 @@ export class OidcStorage {
     this.#byGrant.delete(grantId);
   }
 
+  /** The live oidc-provider sessions of an account (the user's logins at the hosted login), by id. */
+  sessionsOf(accountId: string): Array<{ id: string; payload: Payload }> {
+    const found: Array<{ id: string; payload: Payload }> = [];
+    for (const [key, entry] of this.#entries) {
+      if (!key.startsWith('Session:') || entry.payload.accountId !== accountId) continue;
+      if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) continue;
+      found.push({ id: key.slice('Session:'.length), payload: entry.payload });
+    }
+    return found;
+  }
+
   client(clientId: string): Payload | undefined {
     return this.clientMetadata(clientId);
   }

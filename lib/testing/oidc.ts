@@ -18,7 +18,13 @@ import type { EmulatorLogger } from './types.js';
 import { lockedError, type Lockout } from './lockout.js';
 import { verifyPassword } from './passwords.js';
 import { consentPage, errorPage, loggedOutPage, loginPage, logoutPage } from './views.js';
-import { backchannelLogoutMetadata, emulatorFetch, watchBackchannelLogout } from './backchannel-logout.js';
+import {
+  backchannelLogoutMetadata,
+  emulatorFetch,
+  logoutKickedUser,
+  watchBackchannelLogout,
+  type BackchannelProvider,
+} from './backchannel-logout.js';
 import { forceLoginForTenant, TENANT_CLAIM, TENANT_PARAMS, tenantLoginRefusal, tenantParam } from './tenant-login.js';
 
 /** The resource indicator every hosted-login access token is issued for: JWT, `aud` = appId. */
@@ -96,6 +102,11 @@ export class OidcFrontDoor {
     provider.on('error', (error) => this.options.logger?.error(`oidc-provider: ${describe(error)}`));
     this.#provider = provider;
     this.#callback = provider.callback();
+  }
+
+  /** Ends a kicked user's hosted-login sessions, telling applications by back-channel logout. */
+  kickUser(userId: string): Promise<void> {
+    return logoutKickedUser(this.#provider as unknown as BackchannelProvider, this.storage, userId);
   }
 
   /** Handles a request under `/oidc`. */

@@ -170,12 +170,19 @@ export class Store {
 
   /**
    * Ends every session of a user: tokens issued before now stop verifying (and so introspect as
-   * inactive). A back-channel logout hook can call this too.
+   * inactive), and the applications with a back-channel logout URI are told (see {@link onKick}).
    */
-  kickUser(userId: string): void {
+  kickUser(userId: string): Promise<void> {
     this.kickedAt.set(userId, Date.now());
     this.changed();
+    return Promise.resolve(this.onKick(userId));
   }
+
+  /**
+   * Called when a user is kicked; the emulator ends the user's hosted-login sessions there, sending
+   * the OpenID Connect back-channel logout tokens (resolves once they are delivered or refused).
+   */
+  onKick: (userId: string) => Promise<void> | void = () => undefined;
 
   /** Whether a token with this `iat` (seconds) was issued before the user's last kick. */
   isKicked(userId: string, iat: number): boolean {

@@ -6,6 +6,7 @@ import { createSampleApp, type SampleApp } from '../../sample/app.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
 import { CookieClient, loginUntilCallback } from '../support/cookie-client.js';
 import { RedisServer } from '../support/redis-server.js';
+import { startReplica, type ScaleReplica } from '../support/scale-app.js';
 
 const USER = { email: 'lifetime@example.com', password: 'Lifetime-passw0rd' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -13,6 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let redis: RedisServer;
 let emulator: AuthingEmulator;
 const samples: SampleApp[] = [];
+const replicas: ScaleReplica[] = [];
 
 beforeAll(async () => {
   redis = await RedisServer.start();
@@ -22,6 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const sample of samples) await sample.close();
+  for (const replica of replicas) await replica.close();
   await emulator?.stop();
   await redis?.dispose();
 });
@@ -39,7 +42,7 @@ async function sample(lifetime: Record<string, string>): Promise<SampleApp> {
   return app;
 }
 
-async function login(app: SampleApp): Promise<CookieClient> {
+async function login(app: { url: string }): Promise<CookieClient> {
   const client = new CookieClient();
   const done = await client.request(await loginUntilCallback(client, app.url, USER));
   await done.arrayBuffer();
@@ -47,7 +50,7 @@ async function login(app: SampleApp): Promise<CookieClient> {
   return client;
 }
 
-async function me(client: CookieClient, app: SampleApp): Promise<number> {
+async function me(client: CookieClient, app: { url: string }): Promise<number> {
   const response = await client.request(`${app.url}/api/me`);
   await response.arrayBuffer();
   return response.status;
@@ -73,6 +76,39 @@ test('absolute lifetime: the session ends however active it is and whatever the 
   const statuses: number[] = [];
   for (let i = 0; i < 8; i++) {
     statuses.push(await me(client, app));
+    await sleep(400);
+  }
+  expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+  expect(statuses.at(-1)).toBe(401);
+});
+
+test('on Fastify too: the inactivity timeout and the absolute lifetime end the session', async () => {
+  const idle = await startReplica({
+    adapter: 'fastify',
+    emulator,
+    redisUrl: redis.url,
+    module: { sessionLifetime: { idle: 3000 } },
+  });
+  replicas.push(idle);
+  const client = await login(idle);
+  for (let i = 0; i < 8; i++) {
+    expect(await me(client, idle)).toBe(200);
+    await sleep(500);
+  }
+  await sleep(3200);
+  expect(await me(client, idle)).toBe(401);
+
+  const absolute = await startReplica({
+    adapter: 'fastify',
+    emulator,
+    redisUrl: redis.url,
+    module: { sessionLifetime: { absolute: 2500 } },
+  });
+  replicas.push(absolute);
+  const other = await login(absolute);
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    statuses.push(await me(other, absolute));
     await sleep(400);
   }
   expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);

@@ -166,7 +166,12 @@ export class AuthingAuthenticator {
       return { status: 'invalid', check: 'format', description: 'format: the token could not be read' };
     }
     if (token !== undefined && token !== '') return this.verifyBearer(token);
-    let login = readLogin(request, this.options.sessionKey, Date.now(), { keepExpired: true });
+    let login: AuthingSessionRecord | undefined;
+    try {
+      login = readLogin(request, this.options.sessionKey, Date.now(), { keepExpired: true });
+    } catch (error) {
+      return this.#failure(error); // the session store could not be read: 503, not anonymous
+    }
     // The absolute and inactivity limits hold whatever the refresh token still allows.
     if (login) login = enforceLifetime(request, this.options.sessionKey, login, this.options.sessionLifetime);
     if (login && login.expiresAt <= Date.now()) {

@@ -11,6 +11,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AUTHING_RESOLVED_OPTIONS } from '../constants.js';
 import { setRefusalHeaders } from '../guards/guard-errors.js';
 import { AuthingConfigurationError } from '../options/option-checks.js';
@@ -19,13 +20,24 @@ import type { AuthingRequest, ResponseLike } from '../request/request-context.js
 import { attachUser, setReturnTo } from '../request/request-state.js';
 import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
 import { SessionStoreError } from '../session/session-upkeep.js';
+import { isUnavailableSession } from '../session/store-unavailable.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
-import type { AuthingUser } from '../user/authing-user.js';
+import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
+import { applyDecision } from './login-decision.js';
+import {
+  mergeParams,
+  paramsFromQuery,
+  type AuthingAuthorizeParams,
+  type AuthingLoginDecision,
+} from './login-options.js';
+import { AUTHING_LOGIN_PARAMS } from './login-params.decorator.js';
+import { AuthingLoginRefusedError, SilentLoginUnavailable } from './login-refusal.js';
 import { checkReturnTo } from './return-to.js';
 import { describeLoginFailure } from './login-failure.js';
+import { nodeLikeResponse } from './http-response.js';
 
 type GuardRequest = AuthingRequest & { query?: Record<string, unknown> };
 
@@ -59,6 +71,7 @@ export class AuthingLoginGuard implements CanActivate {
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) protected readonly options: ResolvedAuthingOptions,
     @Inject(AuthingStrategy) private readonly strategy: AuthingStrategy,
+    @Optional() @Inject(Reflector) private readonly reflector?: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -70,26 +83,104 @@ export class AuthingLoginGuard implements CanActivate {
       if (tenant) return tenant.loginGuard().canActivate(context) as Promise<boolean>;
       if (tenant === null) throw new NotFoundException({ statusCode: 404, error: 'tenant', message: 'Unknown tenant' });
     }
-    const response = http.getResponse<ResponseLike>();
     // Built on first use: checks redirectUri, then loads passport and passport-openidconnect
     // (optional peers), each failure naming what is missing.
     const loaded = await this.strategy.load();
-    if (!sessionOf(request)) throw new AuthingSessionMissingError('AuthingLoginGuard');
+    const session = sessionOf(request);
+    if (!session) throw new AuthingSessionMissingError('AuthingLoginGuard');
+    if (isUnavailableSession(session)) {
+      // The store could not be read (Redis down): neither a login can start nor a callback find its state.
+      this.handleRequest(new SessionStoreError(new Error('the session could not be read')), false, undefined, context);
+    }
+    const response = nodeLikeResponse(http.getResponse<unknown>());
     const query = request.query ?? {};
     const isCallback = query.code !== undefined || query.error !== undefined;
     const start: LoginAuthenticateOptions = isCallback
       ? {}
-      : { returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo) };
+      : {
+          returnTo: checkReturnTo(query.returnTo, this.options.allowedReturnTo),
+          params: mergeParams(this.#routeParams(context), paramsFromQuery(query, this.options.login)),
+        };
     // On the login step the strategy answers with a redirect and this never settles (as with AuthGuard).
     const outcome = await this.#runStrategy(loaded, request, response, start);
-    const user = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
-    await this.#startSession(request, response, user, outcome.info);
+    if (outcome.error instanceof SilentLoginUnavailable) {
+      return this.#silentFallback(loaded, request, response, outcome.error, context);
+    }
+    const confirmed = this.handleRequest(outcome.error, outcome.user, outcome.info, context);
+    const returnTo = checkReturnTo(outcome.info?.returnTo, this.options.allowedReturnTo);
+    const [user, info] = await this.#afterLogin(request, confirmed, outcome.info, returnTo, context);
+    await this.#startSession(request, response, user, info);
     attachUser(request, user);
-    setReturnTo(
-      request,
-      checkReturnTo(outcome.info?.returnTo, this.options.allowedReturnTo) ?? this.options.defaultReturnTo,
-    );
+    setReturnTo(request, returnTo ?? this.options.defaultReturnTo);
     return true;
+  }
+
+  /** `@AuthingLoginParams()` of the handler, else of its controller. */
+  #routeParams(context: ExecutionContext): AuthingAuthorizeParams | undefined {
+    if (typeof context.getHandler !== 'function') return undefined; // a context built by hand
+    const reflector = this.reflector ?? new Reflector();
+    return reflector.getAllAndOverride<AuthingAuthorizeParams | undefined>(AUTHING_LOGIN_PARAMS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+  }
+
+  /**
+   * Authing could not complete a silent login without the user: the interactive login starts
+   * (`login.silentFallback: 'login'`), or the handler sends the user, anonymous, to `returnTo`.
+   */
+  async #silentFallback(
+    loaded: AuthingPassportStrategy,
+    request: GuardRequest,
+    response: ResponseLike,
+    silent: SilentLoginUnavailable,
+    context: ExecutionContext,
+  ): Promise<boolean> {
+    const returnTo = checkReturnTo(silent.returnTo, this.options.allowedReturnTo);
+    if (this.options.login.silentFallback === 'login') {
+      const params = (silent.authorize ?? {}) as AuthingAuthorizeParams;
+      const outcome = await this.#runStrategy(loaded, request, response, { begin: true, returnTo, params });
+      this.handleRequest(outcome.error ?? new Error('the interactive login did not start'), false, undefined, context);
+    }
+    setReturnTo(request, returnTo ?? this.options.defaultReturnTo);
+    return true;
+  }
+
+  /** Runs the `login.afterLogin` hook: a refusal takes the failure path, a decision shapes the session. */
+  async #afterLogin(
+    request: GuardRequest,
+    user: AuthingUser,
+    info: LoginOutcome | undefined,
+    returnTo: string | undefined,
+    context: ExecutionContext,
+  ): Promise<[AuthingUser, LoginOutcome | undefined]> {
+    const hook = this.options.login.afterLogin;
+    if (!hook || !info) return [user, info];
+    let decision: AuthingLoginDecision | void;
+    try {
+      decision = await hook(user, {
+        request,
+        claims: Object.freeze({ ...info.tokens.claims }),
+        hasRefreshToken: info.tokens.refreshToken !== undefined,
+        returnTo,
+        refuse(reason: string, description?: string): never {
+          throw new AuthingLoginRefusedError(reason, description);
+        },
+      });
+    } catch (error) {
+      if (error instanceof HttpException) throw error; // the application's own answer
+      return this.handleRequest(error, false, info, context) as never;
+    }
+    if (!decision) return [user, info];
+    const tokens = applyDecision(info.tokens, decision);
+    const decided = createAuthingUser({
+      claims: tokens.claims,
+      roles: tokens.roles,
+      via: 'session',
+      accessToken: tokens.accessToken,
+      idToken: tokens.idToken,
+    });
+    return [decided, { ...info, tokens }];
   }
 
   /**
@@ -104,7 +195,7 @@ export class AuthingLoginGuard implements CanActivate {
   ): AuthingUser {
     if (!error && user) return user;
     if (error instanceof SessionStoreError) {
-      setRefusalHeaders(context.switchToHttp().getResponse<ResponseLike>(), { 'Retry-After': '5' });
+      setRefusalHeaders(nodeLikeResponse(context.switchToHttp().getResponse<unknown>()), { 'Retry-After': '5' });
       throw error; // a 503: the session store (Redis) is down, the login can be tried again shortly
     }
     if (
@@ -118,7 +209,7 @@ export class AuthingLoginGuard implements CanActivate {
     const detail =
       failure.code === 'login_failed' && error instanceof Error ? ` [${error.name}: ${error.message}]` : '';
     this.logger.warn(`Login failed (${failure.code}): ${failure.description}${detail}`);
-    const response = context.switchToHttp().getResponse<ResponseLike>();
+    const response = nodeLikeResponse(context.switchToHttp().getResponse<unknown>());
     if (this.options.loginFailureRedirect) {
       const target = appendQuery(this.options.loginFailureRedirect, 'error', failure.code);
       setRefusalHeaders(response, { Location: target });

@@ -1,4 +1,5 @@
 import { AuthingCallbackError, AuthingHttpError, AuthingNetworkError, AuthingTokenError } from '../../sdk/index.js';
+import { AuthingLoginRefusedError } from './login-refusal.js';
 
 /** Why a login failed: a short code (sent as `?error=` to `loginFailureRedirect`) and a description. */
 export interface LoginFailure {
@@ -21,6 +22,10 @@ const UNAVAILABLE: LoginFailure = {
 export function describeLoginFailure(error: unknown): LoginFailure {
   if (error instanceof AuthingNetworkError || error instanceof AuthingHttpError) return UNAVAILABLE;
   if (error instanceof AuthingTokenError) return tokenFailure(error);
+  // The application's afterLogin hook said no: its reason is the code.
+  if (error instanceof AuthingLoginRefusedError) {
+    return { code: error.reason, description: error.message, unavailable: false };
+  }
   if (!(error instanceof AuthingCallbackError)) {
     return { code: 'login_failed', description: 'the login could not be completed', unavailable: false };
   }

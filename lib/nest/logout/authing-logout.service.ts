@@ -10,6 +10,7 @@ import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { destroyLogin, sessionOf } from '../session/authing-session.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { logoutConfirmationPage } from './logout-confirmation.js';
+import { nodeLikeResponse } from '../login/http-response.js';
 
 /** Options of {@link AuthingLogout}. */
 export interface AuthingLogoutOptions {
@@ -26,6 +27,8 @@ export interface RedirectingResponse {
   setHeader?(name: string, value: string): unknown;
   end?(body: string): unknown;
   statusCode?: number;
+  /** Fastify's reply: the status of the redirect is set through it. */
+  code?(status: number): unknown;
 }
 
 /**
@@ -89,22 +92,25 @@ export class AuthingLogout {
     options: AuthingLogoutOptions = {},
   ): Promise<void> {
     const refusal = this.#crossSite(request);
-    if (refusal && !isUnsafeMethod(request) && response.setHeader && response.end) {
-      response.statusCode = 200;
-      response.setHeader('Content-Type', 'text/html; charset=utf-8');
-      response.setHeader('Cache-Control', 'no-store');
+    // Fastify's reply has neither setHeader nor end: seen through the same Node-like shape.
+    const page = response.setHeader && response.end ? response : asNodeLike(response);
+    const setHeader = page?.setHeader?.bind(page);
+    const end = page?.end?.bind(page);
+    if (refusal && !isUnsafeMethod(request) && page && setHeader && end) {
+      page.statusCode = 200;
+      setHeader('Content-Type', 'text/html; charset=utf-8');
+      setHeader('Cache-Control', 'no-store');
       // The page holds a button that logs out: no other site may frame it and steer the click.
-      response.setHeader('X-Frame-Options', 'DENY');
-      response.setHeader(
-        'Content-Security-Policy',
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      );
-      response.setHeader('X-Content-Type-Options', 'nosniff');
-      response.end(logoutConfirmationPage());
+      setHeader('X-Frame-Options', 'DENY');
+      setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      setHeader('X-Content-Type-Options', 'nosniff');
+      end(logoutConfirmationPage());
       return;
     }
-    if (refusal) throw refused(refusal, response);
+    if (refusal) throw refused(refusal, page);
     const url = await this.endSession(request, options);
+    // Fastify's reply.redirect keeps a status set before (Nest sets 201 on a POST); Express's is a 302.
+    response.code?.(302);
     response.redirect(url);
   }
 
@@ -121,4 +127,24 @@ function refused(reason: string, response: RedirectingResponse | undefined): Err
     error: 'cross_site_request',
     message: `Cross-site logout refused: ${reason}`,
   });
+}
+
+/** Fastify's reply as a Node-like response; undefined for anything else. */
+function asNodeLike(response: RedirectingResponse): RedirectingResponse | undefined {
+  try {
+    const node = nodeLikeResponse(response);
+    return {
+      redirect: (url) => response.redirect(url),
+      setHeader: (name, value) => node.setHeader(name, value),
+      end: (body) => node.end(body),
+      set statusCode(status: number) {
+        node.statusCode = status;
+      },
+      get statusCode() {
+        return node.statusCode;
+      },
+    };
+  } catch {
+    return undefined;
+  }
 }

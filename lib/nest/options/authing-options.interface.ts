@@ -1,5 +1,6 @@
 import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import type { AuthingLoginOptions } from '../login/login-options.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingResourceApi } from '../authorization/requirements.js';
@@ -119,6 +120,11 @@ export interface AuthingModuleOptions
    * ManagementClient. These options are then the default application's. Default: single-tenant.
    */
   tenancy?: AuthingTenancyOptions;
+  /**
+   * The hosted login's hooks and per-login parameters: `afterLogin`, `queryParams`, `allowedScopes`,
+   * `silentFallback` (see docs/login.md).
+   */
+  login?: AuthingLoginOptions;
 }
 
 /** Options of `forRoot` / `forRootAsync` that shape the module itself rather than its providers. */

@@ -1,5 +1,6 @@
 import type { AuthenticationClientOptions, ManagementClientOptions } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
+import type { ResolvedLoginOptions } from '../login/login-options.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
@@ -94,6 +95,8 @@ export interface ResolvedAuthingOptions {
    * token claim naming the tenant (false: not checked).
    */
   readonly tenant?: { name: string; tenantId: string | undefined; claim: string | false };
+  /** The `login` option (hooks and per-login parameters of the hosted login). */
+  login: ResolvedLoginOptions;
 }
 
 /** Builds the resolved options: the secret-carrying groups in private fields, the settings as own properties. */

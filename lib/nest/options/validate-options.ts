@@ -1,5 +1,6 @@
 import { AuthingArgumentError } from '../../sdk/index.js';
 import { isLocalPath } from '../login/return-to.js';
+import { resolveLoginOptions } from '../login/login-options.js';
 import type { AuthingModuleOptions, AuthingTokenValidation } from './authing-options.interface.js';
 import {
   absoluteUrl,
@@ -40,6 +41,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'cluster',
   'sessionLifetime',
   'tenancy',
+  'login',
 ]);
 
 /**
@@ -177,6 +179,7 @@ export function resolveAuthingOptions(input: AuthingModuleOptions): {
       input.sessionLifetime,
       (option, reason) => new AuthingConfigurationError(option, reason),
     ),
+    login: resolveLoginOptions(input.login, (option, reason) => new AuthingConfigurationError(option, reason)),
   };
   const resolved = resolvedOptions(pickDefined({ ...input, scope }, SDK_KEYS), management, settings);
   return { resolved, unknown };

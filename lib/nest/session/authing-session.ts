@@ -2,7 +2,8 @@ import { AuthingError } from '../../sdk/index.js';
 import type { AuthingSessionCluster } from '../cluster/session-cluster.js';
 import { indexLogin } from '../cluster/login-index.js';
 import type { AuthingRequest, AuthingSessionLike } from '../request/request-context.js';
-import { saveSession } from './session-upkeep.js';
+import { saveSession, SessionStoreError } from './session-upkeep.js';
+import { isUnavailableSession } from './store-unavailable.js';
 
 /** What a completed hosted login keeps in `req.session[sessionKey]` (server-side with express-session). */
 export interface AuthingSessionRecord {
@@ -26,6 +27,10 @@ export interface PendingLogin {
   nonce?: string;
   codeVerifier?: string;
   returnTo?: string;
+  /** `prompt=none`: Authing answering `login_required` & co. is a fallback, not a failure. */
+  silent?: boolean;
+  /** For a silent login: the interactive login's authorize parameters. */
+  authorize?: Record<string, unknown>;
   createdAt: number;
 }
 
@@ -52,7 +57,8 @@ export function sessionOf(request: AuthingRequest): AuthingSessionLike | undefin
 
 /**
  * The login kept in the session, or undefined (none, malformed, or expired: an expired one is removed,
- * unless `keepExpired` asks for it so that its refresh token can renew it).
+ * unless `keepExpired` asks for it so that its refresh token can renew it). Throws
+ * {@link SessionStoreError} when the session could not be read from its store (503, not anonymous).
  */
 export function readLogin(
   request: AuthingRequest,
@@ -61,6 +67,7 @@ export function readLogin(
   options: { keepExpired?: boolean } = {},
 ): AuthingSessionRecord | undefined {
   const session = sessionOf(request);
+  if (isUnavailableSession(session)) throw new SessionStoreError(new Error('the session could not be read'));
   const record = session?.[key] as Partial<AuthingSessionRecord> | undefined;
   if (!record || typeof record !== 'object') return undefined;
   if (record.v !== 1 || typeof record.accessToken !== 'string' || typeof record.claims !== 'object') return undefined;

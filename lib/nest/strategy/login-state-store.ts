@@ -9,6 +9,9 @@ const PENDING_SESSION_GRACE_MS = 60_000;
 export interface RestoredLogin {
   expected: ExpectedCallback;
   returnTo?: string;
+  /** A silent login (`prompt=none`), and the parameters of the interactive one to fall back to. */
+  silent?: boolean;
+  authorize?: PendingLogin['authorize'];
 }
 
 /** The callback's state names a pending login older than `loginTimeout`. */
@@ -50,8 +53,12 @@ export class LoginStateStore {
     if (pending && Object.keys(pending).length === 0) delete session[`${this.sessionKey}:pending`];
     if (!entry || typeof entry !== 'object') return undefined;
     if (Date.now() - entry.createdAt > this.timeoutMs) return 'expired';
-    const { nonce, codeVerifier, returnTo } = entry;
-    return { expected: { state: state as string, nonce, codeVerifier }, returnTo };
+    const { nonce, codeVerifier, returnTo, silent, authorize } = entry;
+    return {
+      expected: { state: state as string, nonce, codeVerifier },
+      returnTo,
+      ...(silent === true ? { silent: true, authorize } : {}),
+    };
   }
 
   /** Puts back a login whose callback was refused before its state was checked (a forged `iss`). */
@@ -61,6 +68,7 @@ export class LoginStateStore {
       nonce,
       codeVerifier,
       returnTo: login.returnTo,
+      ...(login.silent ? { silent: true, authorize: login.authorize } : {}),
       createdAt: Date.now(),
     };
   }

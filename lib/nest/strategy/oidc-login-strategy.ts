@@ -13,6 +13,8 @@ import { AuthingSessionMissingError, sessionOf } from '../session/authing-sessio
 import { saveSession } from '../session/session-upkeep.js';
 import type { HostedLoginDependencies, OidcStrategyBase } from './hosted-login-dependencies.js';
 import { LoginStateStore, PendingLoginExpiredError } from './login-state-store.js';
+import { authorizeQuery, type AuthingAuthorizeParams } from '../login/login-options.js';
+import { SILENT_LOGIN_ERRORS, SilentLoginUnavailable } from '../login/login-refusal.js';
 
 /** What a completed login hands the guard (passport's `info`): the session record's tokens and where to go. */
 export interface LoginOutcome {
@@ -35,6 +37,10 @@ export interface LoginTokens {
 /** The options passport hands the strategy: `returnTo` is the guard's checked `?returnTo=`. */
 export interface LoginAuthenticateOptions {
   returnTo?: string;
+  /** This login's authorize parameters (the route's and the allowed query's). */
+  params?: AuthingAuthorizeParams;
+  /** Start a login even on the callback (the interactive login after a silent one failed). */
+  begin?: boolean;
 }
 
 type LoginRequest = AuthingRequest & { query?: Record<string, unknown> };
@@ -84,23 +90,32 @@ export function createOidcLoginStrategy(
       const session = sessionOf(request);
       if (!session) return this.error(new AuthingSessionMissingError('AuthingLoginGuard'));
       const query = request.query ?? {};
-      if (query.code === undefined && query.error === undefined) {
+      if (authOptions.begin || (query.code === undefined && query.error === undefined)) {
+        const params = authOptions.params ?? {};
+        const scope = params.scopes?.length
+          ? [...new Set([...options.scope.split(' '), ...params.scopes])].join(' ')
+          : options.scope;
         const login = root.buildAuthorizeUrl({
           redirectUri,
-          scope: options.scope,
+          scope,
           pkce: options.pkce,
           // A tenant of the `tenancy` option with an Authing tenant id logs in to that tenant.
           tenantId: options.tenant?.tenantId,
         });
+        const url = new URL(login.url);
+        for (const [name, value] of Object.entries(authorizeQuery(params))) url.searchParams.set(name, value);
+        const { prompt: _silent, ...interactive } = params;
         store.save(session, login.state!, {
           nonce: login.nonce,
           codeVerifier: login.codeVerifier,
           returnTo: authOptions.returnTo,
+          // A silent login remembers how to start the interactive one, should Authing need the user.
+          ...(params.prompt === 'none' ? { silent: true, authorize: interactive } : {}),
         });
         // Stored before the browser leaves for Authing: with a shared store (Redis) the callback may come
         // back to another replica, and if the store is down the login is refused now (503), not half-made.
         saveSession(session).then(
-          () => this.redirect(login.url),
+          () => this.redirect(url.href),
           (error: unknown) => this.error(error as Error),
         );
         return;
@@ -117,6 +132,15 @@ export function createOidcLoginStrategy(
             // A forged `iss` must not burn the genuine pending login: its own callback still completes.
             if (restored && error instanceof AuthingCallbackError && error.reason === 'issuer') {
               store.restore(session, restored);
+            }
+            // prompt=none that needs the user: not a failure (the guard lands them anonymous, or logs in).
+            if (
+              restored?.silent &&
+              error instanceof AuthingCallbackError &&
+              error.reason === 'authorization_error' &&
+              SILENT_LOGIN_ERRORS.has(error.error ?? '')
+            ) {
+              return this.error(new SilentLoginUnavailable(restored.returnTo, restored.authorize));
             }
             const expired = taken === 'expired' && error instanceof AuthingCallbackError && error.reason === 'state';
             this.error(expired ? new PendingLoginExpiredError() : error);

@@ -17,6 +17,7 @@ import { resolvedOptions, type ResolvedAuthingOptions } from '../options/resolve
 import { createManagementClient, createRootClient } from '../providers/client.providers.js';
 import { isManagementConfigured } from '../providers/unconfigured-management-client.js';
 import type { AuthingRequest } from '../request/request-context.js';
+import { Reflector } from '@nestjs/core';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import type { TenancyDispatch, TenantContext } from './tenancy-dispatch.js';
 import type { AuthingTenantOptions } from './tenancy-options.js';
@@ -155,7 +156,8 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
       root,
       management,
       authenticator: new AuthingAuthenticator(resolved, root),
-      loginGuard: () => (guard ??= new AuthingLoginGuard(resolved, strategy)),
+      // A Reflector of its own is stateless: the route's @AuthingLoginParams() apply to tenants' logins too.
+      loginGuard: () => (guard ??= new AuthingLoginGuard(resolved, strategy, new Reflector())),
     };
     this.#byName.set(name, context);
     for (const host of hosts) this.#byHost.set(host, name);

@@ -14,7 +14,8 @@ import type { FamilyContext } from '../api/registry.js';
 /**
  * Sessions and logs. Login history and user action logs are written by real logins
  * (`Store.recordLogin`), the admin audit log by every management mutation (see `api/registry.ts`);
- * `kick-users` ends a user's sessions so their tokens stop verifying and introspect as inactive.
+ * `kick-users` ends a user's sessions so their tokens stop verifying and introspect as inactive, and
+ * sends back-channel logout tokens to the applications that asked for them.
  */
 export function registerSessionsAndLogs(ctx: FamilyContext): void {
   const { store, route, userOf } = ctx;
@@ -39,14 +40,15 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
       .reverse();
   };
 
-  route('POST', 'kick-users', (args) => {
+  route('POST', 'kick-users', async (args) => {
     const options = optionalObject(args, 'options') ?? {};
     const user = store.requireUser(requireString(args, 'userId'), optionalString(options, 'userIdType') ?? 'user_id');
     for (const appId of requireStringArray(args, 'appIds')) {
       if (!store.apps.has(appId)) throw notFound(`Application ${appId} does not exist`);
     }
-    // Sessions are per user pool here: kicking from any application ends every token of the user.
-    store.kickUser(user.userId);
+    // Sessions are per user pool here: kicking from any application ends every token of the user, and
+    // every application with a back-channel logout URI hears of it before the call returns.
+    await store.kickUser(user.userId);
     return { success: true };
   });
 
