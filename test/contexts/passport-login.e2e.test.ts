@@ -23,6 +23,8 @@ import { AuthingEmulator } from '../../lib/testing/index.js';
 import { CookieClient, completeEmulatorLogin, isRedirect } from '../support/cookie-client.js';
 
 const READER = { email: 'reader@example.com', password: 'Re4der-pass!' };
+/** Refused by the module's `login.afterLogin` hook, which AuthGuard('authing') must run as well. */
+const BANNED = { email: 'banned@example.com', password: 'B4nned-pass!' };
 
 /** What the callback handler saw: passport's `req.user` and `req.authInfo`. */
 const seen: { user?: unknown; authInfo?: unknown }[] = [];
@@ -43,6 +45,12 @@ class PassportLoginController {
     return { url };
   }
 
+  @Get('plan')
+  @UseGuards(AuthingGuard)
+  plan(@CurrentUser() user: AuthingUser) {
+    return { plan: user.claims.plan };
+  }
+
   @Get('me')
   @UseGuards(AuthingGuard)
   me(@CurrentUser() user: AuthingUser) {
@@ -57,7 +65,7 @@ let appUrl: string;
 let server: Server;
 
 beforeAll(async () => {
-  emulator = await AuthingEmulator.start({ port: 0, seed: { users: [READER] } });
+  emulator = await AuthingEmulator.start({ port: 0, seed: { users: [READER, BANNED] } });
   // Listening first: the module needs the app's own URL for redirectUri.
   const expressApp = express();
   server = createServer(expressApp);
@@ -71,6 +79,12 @@ beforeAll(async () => {
         appSecret: emulator.app.appSecret,
         appHost: emulator.appHost,
         redirectUri: `${appUrl}/callback`,
+        login: {
+          afterLogin: (user, context) =>
+            user.email === BANNED.email
+              ? context.refuse('banned', 'this account may not log in')
+              : { claims: { plan: 'gold' } },
+        },
       }),
     ],
     controllers: [PassportLoginController],
@@ -96,8 +110,8 @@ async function startLogin(browser: CookieClient, returnTo?: string): Promise<URL
   return new URL(response.headers.get('location')!);
 }
 
-const toCallback = (browser: CookieClient, authorize: URL) =>
-  completeEmulatorLogin(browser, authorize.href, { account: READER.email, password: READER.password }, (url) =>
+const toCallback = (browser: CookieClient, authorize: URL, who = READER) =>
+  completeEmulatorLogin(browser, authorize.href, { account: who.email, password: who.password }, (url) =>
     url.startsWith(appUrl),
   );
 
@@ -154,4 +168,17 @@ test('a replayed or forged callback is a 401 naming the reason, never a 500', as
   expect(await replay.json()).toMatchObject({ statusCode: 401, error: 'state' });
   const denied = await browser.request(`${appUrl}/callback?error=access_denied&state=x`);
   expect(denied.status).toBe(401);
+});
+
+test('the login.afterLogin hook runs here too: it enriches the session, or refuses with its reason', async () => {
+  const reader = new CookieClient();
+  expect((await reader.request(await toCallback(reader, await startLogin(reader)))).status).toBe(302);
+  const plan = await reader.request(`${appUrl}/plan`);
+  expect(await plan.json()).toEqual({ plan: 'gold' });
+
+  const banned = new CookieClient();
+  const refused = await banned.request(await toCallback(banned, await startLogin(banned), BANNED));
+  expect(refused.status).toBe(401);
+  expect(await refused.json()).toMatchObject({ statusCode: 401, error: 'banned' });
+  expect((await banned.request(`${appUrl}/me`)).status).toBe(401);
 });

@@ -18,23 +18,18 @@ import { AuthingConfigurationError } from '../options/option-checks.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import type { AuthingRequest, ResponseLike } from '../request/request-context.js';
 import { attachUser, setReturnTo } from '../request/request-state.js';
-import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
+import { AuthingSessionMissingError, sessionOf } from '../session/authing-session.js';
 import { SessionStoreError } from '../session/session-upkeep.js';
 import { isUnavailableSession } from '../session/store-unavailable.js';
 import { AuthingStrategy, type AuthingPassportStrategy } from '../strategy/authing.strategy.js';
 import { AuthingOptionalDependencyError } from '../strategy/hosted-login-dependencies.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
-import { createAuthingUser, type AuthingUser } from '../user/authing-user.js';
-import { applyDecision } from './login-decision.js';
-import {
-  mergeParams,
-  paramsFromQuery,
-  type AuthingAuthorizeParams,
-  type AuthingLoginDecision,
-} from './login-options.js';
+import type { AuthingUser } from '../user/authing-user.js';
+import { runAfterLogin, startLoginSession } from './complete-login.js';
+import { mergeParams, paramsFromQuery, type AuthingAuthorizeParams } from './login-options.js';
 import { AUTHING_LOGIN_PARAMS } from './login-params.decorator.js';
-import { AuthingLoginRefusedError, SilentLoginUnavailable } from './login-refusal.js';
+import { SilentLoginUnavailable } from './login-refusal.js';
 import { checkReturnTo } from './return-to.js';
 import { describeLoginFailure } from './login-failure.js';
 import { nodeLikeResponse } from './http-response.js';
@@ -146,7 +141,7 @@ export class AuthingLoginGuard implements CanActivate {
     return true;
   }
 
-  /** Runs the `login.afterLogin` hook: a refusal takes the failure path, a decision shapes the session. */
+  /** The `login.afterLogin` hook: a refusal (or any error it throws) takes the failure path. */
   async #afterLogin(
     request: GuardRequest,
     user: AuthingUser,
@@ -154,33 +149,12 @@ export class AuthingLoginGuard implements CanActivate {
     returnTo: string | undefined,
     context: ExecutionContext,
   ): Promise<[AuthingUser, LoginOutcome | undefined]> {
-    const hook = this.options.login.afterLogin;
-    if (!hook || !info) return [user, info];
-    let decision: AuthingLoginDecision | void;
     try {
-      decision = await hook(user, {
-        request,
-        claims: Object.freeze({ ...info.tokens.claims }),
-        hasRefreshToken: info.tokens.refreshToken !== undefined,
-        returnTo,
-        refuse(reason: string, description?: string): never {
-          throw new AuthingLoginRefusedError(reason, description);
-        },
-      });
+      return await runAfterLogin(this.options, request, user, info, returnTo);
     } catch (error) {
       if (error instanceof HttpException) throw error; // the application's own answer
       return this.handleRequest(error, false, info, context) as never;
     }
-    if (!decision) return [user, info];
-    const tokens = applyDecision(info.tokens, decision);
-    const decided = createAuthingUser({
-      claims: tokens.claims,
-      roles: tokens.roles,
-      via: 'session',
-      accessToken: tokens.accessToken,
-      idToken: tokens.idToken,
-    });
-    return [decided, { ...info, tokens }];
   }
 
   /**
@@ -255,26 +229,9 @@ export class AuthingLoginGuard implements CanActivate {
     user: AuthingUser,
     outcome: LoginOutcome | undefined,
   ): Promise<void> {
-    const tokens = outcome?.tokens;
-    const accessToken = tokens?.accessToken ?? user.accessToken;
-    if (!accessToken) {
-      setRefusalHeaders(response);
-      throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
-    }
-    await establishLogin(
-      request,
-      this.options.sessionKey,
-      {
-        v: 1,
-        claims: tokens?.claims ?? { ...user.claims },
-        ...(user.roles ? { roles: user.roles } : {}),
-        accessToken,
-        idToken: tokens?.idToken ?? user.idToken,
-        refreshToken: tokens?.refreshToken,
-        expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
-      },
-      this.options.cluster,
-    );
+    if (await startLoginSession(request, this.options, user, outcome)) return;
+    setRefusalHeaders(response);
+    throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
   }
 }
 

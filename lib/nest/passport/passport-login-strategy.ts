@@ -6,7 +6,8 @@ import { checkReturnTo } from '../login/return-to.js';
 import { describeLoginFailure } from '../login/login-failure.js';
 import type { AuthingRequest } from '../request/request-context.js';
 import { attachUser, setReturnTo } from '../request/request-state.js';
-import { AuthingSessionMissingError, establishLogin, sessionOf } from '../session/authing-session.js';
+import { AuthingSessionMissingError, sessionOf } from '../session/authing-session.js';
+import { runAfterLogin, startLoginSession } from '../login/complete-login.js';
 import { AuthingOptionalDependencyError, type OidcStrategyBase } from '../strategy/hosted-login-dependencies.js';
 import type { LoginAuthenticateOptions, LoginOutcome } from '../strategy/oidc-login-strategy.js';
 import type { AuthingUser } from '../user/authing-user.js';
@@ -61,13 +62,13 @@ export function createPassportLoginStrategy(
     perRequest.fail = () => actions.error(asHttpError(undefined, logger));
     perRequest.success = (user: unknown, info?: unknown) => {
       const outcome = info as LoginOutcome | undefined;
-      startSession(request, options, user as AuthingUser, outcome).then(
-        () => {
-          const returnTo = checkReturnTo(outcome?.returnTo, options.allowedReturnTo) ?? options.defaultReturnTo;
-          attachUser(request, user as AuthingUser);
-          setReturnTo(request, returnTo);
-          const passportInfo: PassportLoginInfo = { returnTo };
-          actions.success(user, passportInfo);
+      const returnTo = checkReturnTo(outcome?.returnTo, options.allowedReturnTo);
+      complete(request, options, user as AuthingUser, outcome, returnTo).then(
+        (kept) => {
+          attachUser(request, kept);
+          setReturnTo(request, returnTo ?? options.defaultReturnTo);
+          const passportInfo: PassportLoginInfo = { returnTo: returnTo ?? options.defaultReturnTo };
+          actions.success(kept, passportInfo);
         },
         (error: unknown) => actions.error(asHttpError(error, logger)),
       );
@@ -76,30 +77,17 @@ export function createPassportLoginStrategy(
   }
 }
 
-/** The session record of a completed login, written as AuthingLoginGuard writes it. */
-async function startSession(
+/** As AuthingLoginGuard: the `login.afterLogin` hook, then the session record; the user the session keeps. */
+async function complete(
   request: LoginRequest,
   options: ResolvedAuthingOptions,
   user: AuthingUser,
   outcome: LoginOutcome | undefined,
-): Promise<void> {
-  const tokens = outcome?.tokens;
-  const accessToken = tokens?.accessToken ?? user.accessToken;
-  if (!accessToken) throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
-  await establishLogin(
-    request,
-    options.sessionKey,
-    {
-      v: 1,
-      claims: tokens?.claims ?? { ...user.claims },
-      ...(user.roles ? { roles: user.roles } : {}),
-      accessToken,
-      idToken: tokens?.idToken ?? user.idToken,
-      refreshToken: tokens?.refreshToken,
-      expiresAt: tokens?.expiresAt ?? Date.now() + 3600_000,
-    },
-    options.cluster,
-  );
+  returnTo: string | undefined,
+): Promise<AuthingUser> {
+  const [kept, info] = await runAfterLogin(options, request, user, outcome, returnTo);
+  if (await startLoginSession(request, options, kept, info)) return kept;
+  throw new UnauthorizedException({ statusCode: 401, error: 'token', message: 'no access token' });
 }
 
 /**
