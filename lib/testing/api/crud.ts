@@ -1,15 +1,7 @@
 import { conflict, invalidArgument, notFound } from '../http.js';
 import { newId, now } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from './registry.js';
 
 /**
@@ -54,7 +46,7 @@ export interface CrudSpec {
 /** The shared create/read/list/update/delete behaviour of row families, persisted in the store. */
 export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
   const rows = ctx.store.collections.of(spec.collection);
-  const keyOf = (args: Args, required = true): string | undefined => {
+  const keyOf = (args: validation.Args, required = true): string | undefined => {
     for (const field of [spec.key, ...(spec.keyAliases ?? [])]) {
       const value = args[field];
       if (typeof value === 'string' && value !== '') return value;
@@ -63,9 +55,9 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
     if (required) throw invalidArgument(`Missing required field: ${spec.key}`);
     return undefined;
   };
-  const scoped = (args: Args, key: string): string =>
-    [...(spec.scope ?? []).map((f) => optionalString(args, f) ?? ''), key].join('\u0000');
-  const inScope = (row: Row, args: Args): boolean =>
+  const scoped = (args: validation.Args, key: string): string =>
+    [...(spec.scope ?? []).map((f) => validation.optionalString(args, f) ?? ''), key].join('\u0000');
+  const inScope = (row: Row, args: validation.Args): boolean =>
     (spec.scope ?? []).every((f) => args[f] === undefined || row[f] === args[f]);
 
   const ops: CrudOps = {
@@ -103,7 +95,7 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
       const patch = definedFields(args);
       delete patch[spec.key];
       for (const alias of spec.keyAliases ?? []) delete patch[alias];
-      const newKey = spec.renameField ? optionalString(args, spec.renameField) : undefined;
+      const newKey = spec.renameField ? validation.optionalString(args, spec.renameField) : undefined;
       if (spec.renameField) delete patch[spec.renameField];
       Object.assign(row, patch, { updatedAt: now() });
       if (newKey && newKey !== row[spec.key]) {
@@ -122,21 +114,23 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
       ctx.store.changed();
     },
     list(args) {
-      const options = optionalObject(args, 'options');
-      const { page, limit } = pagination(
-        optionalObject(args, 'pagination') ?? optionalObject(options ?? {}, 'pagination') ?? args,
+      const options = validation.optionalObject(args, 'options');
+      const { page, limit } = validation.pagination(
+        validation.optionalObject(args, 'validation.pagination') ??
+          validation.optionalObject(options ?? {}, 'validation.pagination') ??
+          args,
       );
       const needle = (
-        optionalString(args, 'keywords') ??
-        optionalString(args, 'keyword') ??
-        optionalString(args, 'query')
+        validation.optionalString(args, 'keywords') ??
+        validation.optionalString(args, 'keyword') ??
+        validation.optionalString(args, 'query')
       )?.toLowerCase();
       const list = [...rows.values()].filter(
         (row) =>
           inScope(row, args) &&
           (!needle || Object.values(row).some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))),
       );
-      return paginate(list, page, limit);
+      return validation.paginate(list, page, limit);
     },
   };
 
@@ -145,18 +139,19 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
   for (const entry of spec.createBatch ?? []) {
     const [path, field] = typeof entry === 'string' ? [entry, 'list'] : entry;
     ctx.routeAll(path, (args) =>
-      requireArray(args, field).map((item, i) => {
+      validation.requireArray(args, field).map((item, i) => {
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
           throw invalidArgument(`Field ${field}[${i}] must be an object`);
         }
-        return ops.create({ ...pick(args, spec.scope ?? []), ...(item as Args) });
+        return ops.create({ ...pick(args, spec.scope ?? []), ...(item as validation.Args) });
       }),
     );
   }
   for (const path of spec.get ?? []) ctx.routeAll(path, (args) => ops.require(args));
   for (const [path, field] of spec.getBatch ?? []) {
     ctx.routeAll(path, (args) =>
-      requireStringArray(args, field)
+      validation
+        .requireStringArray(args, field)
         .map((key) => rows.get(scoped(args, key)))
         .filter((row): row is Row => row !== undefined),
     );
@@ -171,7 +166,7 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
   }
   for (const [path, field] of spec.deleteBatch ?? []) {
     ctx.routeAll(path, (args) => {
-      for (const key of requireStringArray(args, field)) rows.delete(scoped(args, key));
+      for (const key of validation.requireStringArray(args, field)) rows.delete(scoped(args, key));
       ctx.store.changed();
       return deleted();
     });
@@ -185,21 +180,21 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
 /** What a CRUD family exposes to its module for the calls with more behaviour. */
 export interface CrudOps {
   readonly rows: Map<string, Row>;
-  create(args: Args): Row;
-  require(args: Args): Row;
-  update(args: Args): Row;
-  remove(args: Args): void;
-  list(args: Args): { list: Row[]; totalCount: number };
+  create(args: validation.Args): Row;
+  require(args: validation.Args): Row;
+  update(args: validation.Args): Row;
+  remove(args: validation.Args): void;
+  list(args: validation.Args): { list: Row[]; totalCount: number };
 }
 
 /** A row's fields as given (`undefined` dropped; nested values copied so later edits do not alias). */
-function definedFields(args: Args): Row {
+function definedFields(args: validation.Args): Row {
   const out: Row = {};
   for (const [k, v] of Object.entries(args)) if (v !== undefined) out[k] = structuredClone(v);
   return out;
 }
 
-function pick(args: Args, fields: readonly string[]): Args {
+function pick(args: validation.Args, fields: readonly string[]): validation.Args {
   return Object.fromEntries(fields.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
 }
 
@@ -223,7 +218,7 @@ export function registerSettings(
   for (const path of paths.get ?? []) ctx.routeAll(path, () => read());
   for (const path of paths.update ?? []) {
     ctx.routeAll(path, (args) => {
-      const source = paths.unwrap ? (optionalObject(args, paths.unwrap) ?? {}) : args;
+      const source = paths.unwrap ? (validation.optionalObject(args, paths.unwrap) ?? {}) : args;
       return write(definedFields(source));
     });
   }

@@ -1,13 +1,6 @@
 import { invalidArgument, notFound } from '../http.js';
 import { APPROVAL_TYPES, approvalDto, approvalPage, fileApproval } from '../families/approvals.js';
-import {
-  optionalObject,
-  optionalString,
-  pagination,
-  paginate,
-  requireString,
-  requireStringArray,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { EndUserContext } from './context.js';
 import { requireEnum } from './flows.js';
 
@@ -22,7 +15,7 @@ export function registerApprovalRoutes(ctx: EndUserContext): void {
 
   route('GET', 'applications-permission-applicable', async (args, headers) => {
     await currentUser(headers);
-    const name = optionalString(args, 'appName')?.toLowerCase();
+    const name = validation.optionalString(args, 'appName')?.toLowerCase();
     const list = [...store.apps.values()]
       .filter((a) => !name || a.appName.toLowerCase().includes(name))
       .map((a) => ({ appId: a.appId, appName: a.appName, logo: '', appType: 'web' }));
@@ -30,14 +23,14 @@ export function registerApprovalRoutes(ctx: EndUserContext): void {
   });
   route('GET', 'roles-permission-applicable', async (args, headers) => {
     const user = await currentUser(headers);
-    const { page, limit } = pagination(args);
-    const keyword = optionalString(args, 'keyword')?.toLowerCase();
+    const { page, limit } = validation.pagination(args);
+    const keyword = validation.optionalString(args, 'keyword')?.toLowerCase();
     const held = new Set(store.rolesOfUser(user.userId).map((r) => r.id));
     const list = [...store.roles.values()]
       .filter((r) => !held.has(r.id))
       .filter((r) => !keyword || r.code.toLowerCase().includes(keyword) || r.name.toLowerCase().includes(keyword))
       .map((r) => ({ roleId: r.id, code: r.code, name: r.name, description: r.description }));
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   route('POST', 'approval', async (args, headers) => {
@@ -47,22 +40,22 @@ export function registerApprovalRoutes(ctx: EndUserContext): void {
       store,
       user.userId,
       type,
-      requireString(args, 'objectId'),
-      optionalObject(args, 'extraParams'),
+      validation.requireString(args, 'objectId'),
+      validation.optionalObject(args, 'extraParams'),
     );
     return { approvalId: row.approvalId, number: row.number };
   });
   route('POST', 'approval-batch', async (args, headers) => {
     const user = await currentUser(headers);
     const type = requireEnum(args, 'objectType', APPROVAL_TYPES);
-    const ids = requireStringArray(args, 'objectIds');
+    const ids = validation.requireStringArray(args, 'objectIds');
     if (ids.length === 0) throw invalidArgument('Field objectIds must not be empty');
-    for (const id of ids) fileApproval(store, user.userId, type, id, optionalObject(args, 'extraParams'));
+    for (const id of ids) fileApproval(store, user.userId, type, id, validation.optionalObject(args, 'extraParams'));
     return { success: true };
   });
   route('GET', 'approval', async (args, headers) => {
     const user = await currentUser(headers);
-    const number = requireString(args, 'number');
+    const number = validation.requireString(args, 'number');
     const row = mine(user.userId).find((r) => r.number === number);
     if (!row) throw notFound(`Approval ${number} does not exist`);
     return approvalDto(row);

@@ -1,13 +1,5 @@
 import type { Row } from '../store/collections.js';
-import {
-  optionalBoolean,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import { invalidArgument } from '../http.js';
 import { allows } from '../families/resources-more.js';
 import { matchesTarget } from '../families/users-more.js';
@@ -19,12 +11,12 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
 
   route('GET', 'get-my-login-history', async (args, headers) => {
     const user = await currentUser(headers);
-    const { page, limit } = pagination(args);
-    const appId = optionalString(args, 'appId');
+    const { page, limit } = validation.pagination(args);
+    const appId = validation.optionalString(args, 'appId');
     const list = [...store.collections.of('loginHistory').values()]
       .filter((r) => r.userId === user.userId && (!appId || r.appId === appId))
       .reverse();
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
   route('GET', 'get-my-logged-in-apps', async (_args, headers) => {
     const user = await currentUser(headers);
@@ -63,7 +55,7 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
   });
   route('GET', 'get-my-department-list', async (args, headers) => {
     const user = await currentUser(headers);
-    const { page, limit } = pagination(args);
+    const { page, limit } = validation.pagination(args);
     const departments = store.collections.of('departments');
     const list = store.departmentsOfUser(user.userId).map((id) => {
       const d = departments.get(id)!;
@@ -72,10 +64,10 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
         name: d.name,
         code: d.code,
         organizationCode: d.organizationCode,
-        ...(optionalBoolean(args, 'withCustomData') ? { customData: d.customData } : {}),
+        ...(validation.optionalBoolean(args, 'withCustomData') ? { customData: d.customData } : {}),
       };
     });
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   route('GET', 'get-identities', async (_args, headers) => {
@@ -84,7 +76,7 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
   });
   route('POST', 'unlink-extidp', async (args, headers) => {
     const user = await currentUser(headers);
-    const extIdpId = requireString(args, 'extIdpId');
+    const extIdpId = validation.requireString(args, 'extIdpId');
     const identities = store.collections.of('identities');
     for (const [id, row] of identities)
       if (row.userId === user.userId && row.extIdpId === extIdpId) identities.delete(id);
@@ -99,9 +91,9 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
 
   const check = async (args: Record<string, unknown>, headers: Parameters<typeof currentUser>[0]) => {
     const user = await currentUser(headers);
-    const action = requireString(args, 'action');
+    const action = validation.requireString(args, 'action');
     const policies = store.effectivePolicies(user.userId);
-    const resources = requireArray(args, 'resources').map((r, i) => {
+    const resources = validation.requireArray(args, 'resources').map((r, i) => {
       if (typeof r === 'string') return r;
       if (typeof r === 'object' && r !== null && typeof (r as Row).code === 'string') return String((r as Row).code);
       throw invalidArgument(`Field resources[${i}] must be a resource code`);
@@ -128,7 +120,7 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
     const user = await currentUser(headers);
     const policies = store.effectivePolicies(user.userId);
     return {
-      permissionList: requireStringArray(args, 'resources').map((resource) => ({
+      permissionList: validation.requireStringArray(args, 'resources').map((resource) => ({
         resource,
         actions: [
           ...new Set(policies.filter((p) => allows([p], resource, p.actions[0] ?? '')).flatMap((p) => p.actions)),
@@ -138,14 +130,14 @@ export function registerMyDataRoutes(ctx: EndUserContext): void {
   });
   route('POST', 'get-user-auth-resource-struct', async (args, headers) => {
     const user = await currentUser(headers);
-    const resource = requireString(args, 'resource');
+    const resource = validation.requireString(args, 'resource');
     const policies = store.effectivePolicies(user.userId).filter((p) => p.resourceCode === resource);
     return { resourceCode: resource, actions: [...new Set(policies.flatMap((p) => p.actions))] };
   });
 
   route('POST', 'pub-userEvent', async (args, headers) => {
     await currentUser(headers);
-    const eventType = requireString(args, 'eventType');
+    const eventType = validation.requireString(args, 'eventType');
     if (typeof args.eventData !== 'string') throw invalidArgument('Field eventData must be a string');
     store.emit(eventType, args.eventData);
     return { success: true };

@@ -10,16 +10,7 @@ import {
   rpIdHash,
   verifyAssertion,
 } from '../api/webauthn-verify.js';
-import {
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireObject,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { EndUserContext } from './context.js';
 import { appFromHeader, FlowTable, newFlowId } from './flows.js';
 
@@ -37,8 +28,8 @@ interface Ceremony {
 
 const rpIdOf = (headers: IncomingHttpHeaders): string =>
   new URL(`http://${typeof headers.host === 'string' ? headers.host : 'localhost'}`).hostname;
-const b64 = (args: Args, field: string, label = field): Buffer => {
-  const value = requireString(args, field);
+const b64 = (args: validation.Args, field: string, label = field): Buffer => {
+  const value = validation.requireString(args, field);
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(value)) throw invalidArgument(`Field ${label} must be base64url`);
   return Buffer.from(value, 'base64url');
 };
@@ -74,8 +65,8 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
     ceremonies.add(ticket, ceremony);
     return [ticket, ceremony];
   };
-  const take = (args: Args, kind: Ceremony['kind']): Ceremony => {
-    const ticket = requireString(args, 'ticket');
+  const take = (args: validation.Args, kind: Ceremony['kind']): Ceremony => {
+    const ticket = validation.requireString(args, 'ticket');
     const ceremony = ceremonies.require(ticket);
     ceremonies.delete(ticket);
     if (ceremony.kind !== kind || ceremony.expiresAt < Date.now()) {
@@ -86,7 +77,7 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
     return ceremony;
   };
 
-  const registrationOptions = async (_args: Args, headers: IncomingHttpHeaders) => {
+  const registrationOptions = async (_args: validation.Args, headers: IncomingHttpHeaders) => {
     const user = await currentUser(headers);
     const [ticket, ceremony] = start('register', headers, user.userId);
     const p = user.profile;
@@ -129,12 +120,12 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
     const user = await currentUser(headers);
     const ceremony = take(args, 'register');
     if (ceremony.userId !== user.userId) throw invalidArgument('Field ticket was issued to another user');
-    const authenticatorCode = optionalString(args, 'authenticatorCode')?.toLowerCase() ?? 'other';
+    const authenticatorCode = validation.optionalString(args, 'authenticatorCode')?.toLowerCase() ?? 'other';
     if (!AUTHENTICATOR_CODES.includes(authenticatorCode)) {
       throw invalidArgument(`Field authenticatorCode must be one of ${AUTHENTICATOR_CODES.join(', ')}`);
     }
-    const credential = requireObject(args, 'registrationCredential');
-    const response = requireObject(credential, 'response');
+    const credential = validation.requireObject(args, 'registrationCredential');
+    const response = validation.requireObject(credential, 'response');
     let attested;
     try {
       checkClientData(b64(response, 'clientDataJSON'), 'webauthn.create', ceremony.challenge, ceremony.rpId);
@@ -162,11 +153,11 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
     return { verified: true };
   });
 
-  const verifyLogin = (field: string) => async (args: Args, headers: IncomingHttpHeaders) => {
+  const verifyLogin = (field: string) => async (args: validation.Args, headers: IncomingHttpHeaders) => {
     const ceremony = take(args, 'login');
-    const credential = requireObject(args, field);
-    const response = requireObject(credential, 'response');
-    const stored = credentials.get(requireString(credential, 'id'));
+    const credential = validation.requireObject(args, field);
+    const response = validation.requireObject(credential, 'response');
+    const stored = credentials.get(validation.requireString(credential, 'id'));
     if (!stored || (ceremony.userId !== undefined && stored.userId !== ceremony.userId)) return { verified: false };
     const clientData = b64(response, 'clientDataJSON');
     const authData = b64(response, 'authenticatorData');
@@ -193,17 +184,17 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
     stored.signCount = signCount;
     stored.lastUsedAt = now();
     store.changed();
-    const scope = optionalString(optionalObject(args, 'options') ?? {}, 'scope');
+    const scope = validation.optionalString(validation.optionalObject(args, 'options') ?? {}, 'scope');
     const tokenSet = await signIn(user, appFromHeader(store, headers), { scope, loginMethod: 'WEBAUTHN', headers });
     return { verified: true, tokenSet };
   };
   route('POST', 'webauthn/authentication', verifyLogin('authenticationCredential'));
   route('POST', 'webauthn/login/finalize', verifyLogin('credential'));
 
-  const list = async (args: Args, headers: IncomingHttpHeaders) => {
+  const list = async (args: validation.Args, headers: IncomingHttpHeaders) => {
     const user = await currentUser(headers);
-    const { page, limit } = pagination(args);
-    return paginate(mine(user.userId).map(dto), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(mine(user.userId).map(dto), page, limit);
   };
   route('GET', 'webauthn/credentials', list);
   route('GET', 'webauthn/person/credentials', list);
@@ -211,22 +202,22 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
   route('POST', 'webauthn/check-valid-credentials-by-credIds', async (args, headers) => {
     const user = await currentUser(headers);
     const own = new Set(mine(user.userId).map((c) => c.credentialId));
-    return requireStringArray(args, 'credIds').filter((id) => own.has(id));
+    return validation.requireStringArray(args, 'credIds').filter((id) => own.has(id));
   });
-  const own = async (args: Args, headers: IncomingHttpHeaders, field: string): Promise<Row> => {
+  const own = async (args: validation.Args, headers: IncomingHttpHeaders, field: string): Promise<Row> => {
     const user = await currentUser(headers);
-    const id = requireString(args, field);
+    const id = validation.requireString(args, field);
     const credential = credentials.get(id);
     if (!credential || credential.userId !== user.userId) throw notFound(`Credential ${id} does not exist`);
     return credential;
   };
   route('PUT', 'webauthn/credentials/{credentialId}', async (args, headers) => {
     const credential = await own(args, headers, 'credentialId');
-    credential.name = requireString(args, 'name');
+    credential.name = validation.requireString(args, 'name');
     store.changed();
     return dto(credential);
   });
-  const remove = (field: string) => async (args: Args, headers: IncomingHttpHeaders) => {
+  const remove = (field: string) => async (args: validation.Args, headers: IncomingHttpHeaders) => {
     credentials.delete(String((await own(args, headers, field)).credentialId));
     store.changed();
     return { success: true };
@@ -235,7 +226,7 @@ export function registerWebAuthnRoutes(ctx: EndUserContext): void {
   route('POST', 'webauthn/remove-credential/{credentialID}', remove('credentialID'));
   route('POST', 'webauthn/remove-credentials-by-authenticator-code', async (args, headers) => {
     const user = await currentUser(headers);
-    const code = requireString(args, 'authenticatorCode').toLowerCase();
+    const code = validation.requireString(args, 'authenticatorCode').toLowerCase();
     for (const c of mine(user.userId)) if (c.authenticatorCode === code) credentials.delete(String(c.credentialId));
     store.changed();
     return { success: true };

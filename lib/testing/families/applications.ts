@@ -2,15 +2,7 @@ import { ApiError, API_CODES, invalidArgument } from '../http.js';
 import type { publicApp } from '../store.js';
 import { newSecret, type AppRecord } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 const AUTH_METHODS = ['client_secret_post', 'client_secret_basic', 'none'] as const;
@@ -37,8 +29,8 @@ export function registerApplications(ctx: FamilyContext): void {
   const extras = store.collections.of('applicationExtras');
   const access = store.collections.of('applicationAccess');
 
-  const requireApp = (args: Args): AppRecord => {
-    const appId = requireString(args, 'appId');
+  const requireApp = (args: validation.Args): AppRecord => {
+    const appId = validation.requireString(args, 'appId');
     const app = store.apps.get(appId);
     if (!app) throw new ApiError(404, API_CODES.APP_NOT_FOUND, 'Application does not exist');
     return app;
@@ -58,23 +50,23 @@ export function registerApplications(ctx: FamilyContext): void {
       ssoEnabled: extra.ssoEnabled ?? false,
     };
   };
-  const listed = (args: Args): AppRecord[] => {
-    const needle = optionalString(args, 'keywords')?.toLowerCase();
+  const listed = (args: validation.Args): AppRecord[] => {
+    const needle = validation.optionalString(args, 'keywords')?.toLowerCase();
     return [...store.apps.values()].filter(
       (a) => !needle || a.appName.toLowerCase().includes(needle) || a.appId.includes(needle),
     );
   };
-  const extraOf = (args: Args): Row =>
+  const extraOf = (args: validation.Args): Row =>
     Object.fromEntries(EXTRA_FIELDS.filter((f) => args[f] !== undefined).map((f) => [f, args[f]]));
-  const urisOf = (args: Args, field: string): string[] | undefined => {
+  const urisOf = (args: validation.Args, field: string): string[] | undefined => {
     if (args[field] === undefined) return undefined;
-    return requireArray(args, field).map((u, i) => {
+    return validation.requireArray(args, field).map((u, i) => {
       if (typeof u !== 'string' || !URL.canParse(u)) throw invalidArgument(`Field ${field}[${i}] must be a URL`);
       return u;
     });
   };
-  const authMethodOf = (args: Args): AppRecord['tokenEndpointAuthMethod'] | undefined => {
-    const oidc = optionalObject(args, 'oidcConfig');
+  const authMethodOf = (args: validation.Args): AppRecord['tokenEndpointAuthMethod'] | undefined => {
+    const oidc = validation.optionalObject(args, 'oidcConfig');
     const method = oidc?.token_endpoint_auth_method;
     if (method === undefined) return undefined;
     if (!AUTH_METHODS.includes(method as never))
@@ -84,22 +76,22 @@ export function registerApplications(ctx: FamilyContext): void {
 
   route('GET', 'get-application', (args) => dto(requireApp(args)));
   route('GET', 'list-applications', (args) => {
-    const { page, limit } = pagination(args);
-    return paginate(listed(args).map(dto), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(listed(args).map(dto), page, limit);
   });
   route('GET', 'get-application-simple-info', (args) => simple(requireApp(args)));
   route('GET', 'list-application-simple-info', (args) => {
-    const { page, limit } = pagination(args);
-    return paginate(listed(args).map(simple), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(listed(args).map(simple), page, limit);
   });
   route('GET', 'list-tenant-applications', (args) => {
-    const { page, limit } = pagination(args);
-    return paginate(listed(args).map(simple), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(listed(args).map(simple), page, limit);
   });
 
   route('POST', 'create-application', (args) => {
     const app = store.addApp({
-      appName: requireString(args, 'appName'),
+      appName: validation.requireString(args, 'appName'),
       redirectUris: urisOf(args, 'redirectUris') ?? [],
       logoutRedirectUris: urisOf(args, 'logoutRedirectUris') ?? [],
       tokenEndpointAuthMethod: authMethodOf(args),
@@ -110,7 +102,7 @@ export function registerApplications(ctx: FamilyContext): void {
   });
   route('POST', 'update-application', (args) => {
     const app = requireApp(args);
-    app.appName = optionalString(args, 'appName') ?? app.appName;
+    app.appName = validation.optionalString(args, 'appName') ?? app.appName;
     app.redirectUris = urisOf(args, 'redirectUris') ?? app.redirectUris;
     app.logoutRedirectUris = urisOf(args, 'logoutRedirectUris') ?? app.logoutRedirectUris;
     app.tokenEndpointAuthMethod = authMethodOf(args) ?? app.tokenEndpointAuthMethod;
@@ -137,7 +129,9 @@ export function registerApplications(ctx: FamilyContext): void {
 
   route('POST', 'list-application-active-users', (args) => {
     const app = requireApp(args);
-    const { page, limit } = pagination(optionalObject(optionalObject(args, 'options') ?? {}, 'pagination'));
+    const { page, limit } = validation.pagination(
+      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'validation.pagination'),
+    );
     const kickedAt = store.kickedAt;
     const ids = new Set<string>();
     for (const row of store.collections.of('loginHistory').values()) {
@@ -148,7 +142,7 @@ export function registerApplications(ctx: FamilyContext): void {
       .map((id) => store.users.get(id))
       .filter((u) => u !== undefined)
       .map((u) => ({ userId: u.userId, username: u.profile.username, email: u.profile.email, lastLogin: u.lastLogin }));
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   route('GET', 'get-application-permission-strategy', (args) => ({
@@ -160,21 +154,21 @@ export function registerApplications(ctx: FamilyContext): void {
   }));
   route('POST', 'update-application-permission-strategy', (args) => {
     const app = requireApp(args);
-    const strategy = requireString(args, 'permissionStrategy');
+    const strategy = validation.requireString(args, 'permissionStrategy');
     if (strategy !== 'ALLOW_ALL' && strategy !== 'DENY_ALL')
       throw invalidArgument('Field permissionStrategy must be ALLOW_ALL or DENY_ALL');
     extras.set(app.appId, { ...(extras.get(app.appId) ?? {}), permissionStrategy: { defaultStrategy: strategy } });
     store.changed();
     return { success: true };
   });
-  const accessList = (args: Args): Row[] =>
-    requireArray(args, 'list').map((raw, i) => {
+  const accessList = (args: validation.Args): Row[] =>
+    validation.requireArray(args, 'list').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
-      const targetType = requireString(item, 'targetType');
+      const item = raw as validation.Args;
+      const targetType = validation.requireString(item, 'targetType');
       if (!['USER', 'ROLE', 'GROUP', 'DEPARTMENT'].includes(targetType))
         throw invalidArgument(`Field list[${i}].targetType is invalid`);
-      const effect = optionalString(item, 'effect') ?? 'ALLOW';
+      const effect = validation.optionalString(item, 'effect') ?? 'ALLOW';
       if (effect !== 'ALLOW' && effect !== 'DENY')
         throw invalidArgument(`Field list[${i}].effect must be ALLOW or DENY`);
       return { targetType, targetIdentifier: item.targetIdentifiers ?? item.targetIdentifier, effect };
@@ -197,7 +191,7 @@ export function registerApplications(ctx: FamilyContext): void {
     return { success: true };
   });
   route('POST', 'check-domain-available', (args) => {
-    const domain = requireString(args, 'domain');
+    const domain = validation.requireString(args, 'domain');
     const taken = [...extras.values()].some((e) => e.appIdentifier === domain);
     return { isValid: !taken, message: taken ? 'The domain is taken' : '' };
   });

@@ -1,14 +1,7 @@
 import { invalidArgument, notFound } from '../http.js';
 import { now, type Store } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 /** Permission requests users file (`createApproval`): a role or access to an application. */
@@ -55,12 +48,12 @@ export function approvalDto(row: Row): Row {
 }
 
 /** Approval rows filtered and paged the way the `approval-*-list` endpoints take it. */
-export function approvalPage(rows: Row[], args: Args): { list: Row[]; totalCount: number } {
-  const pageNo = optionalInteger(args, 'pageNo') ?? 1;
-  const pageSize = Math.min(optionalInteger(args, 'pageSize') ?? 10, 50);
+export function approvalPage(rows: Row[], args: validation.Args): { list: Row[]; totalCount: number } {
+  const pageNo = validation.optionalInteger(args, 'pageNo') ?? 1;
+  const pageSize = Math.min(validation.optionalInteger(args, 'pageSize') ?? 10, 50);
   if (pageNo < 1 || pageSize < 1) throw invalidArgument('Fields pageNo and pageSize must be at least 1');
-  const objectType = optionalString(args, 'objectType');
-  const keyword = optionalString(args, 'keyword')?.toLowerCase();
+  const objectType = validation.optionalString(args, 'objectType');
+  const keyword = validation.optionalString(args, 'keyword')?.toLowerCase();
   const list = rows
     .filter((r) => !objectType || r.objectType === objectType)
     .filter((r) => {
@@ -104,13 +97,13 @@ function decide(store: Store, number: string, agreed: boolean): void {
 export function registerApprovals(ctx: FamilyContext): void {
   const { store, route } = ctx;
   const rows = (): Row[] => [...store.collections.of('approvals').values()];
-  const agreed = (args: Args): boolean => {
-    const value = optionalBoolean(args, 'isAgreed');
+  const agreed = (args: validation.Args): boolean => {
+    const value = validation.optionalBoolean(args, 'isAgreed');
     if (value === undefined) throw invalidArgument('Missing required field: isAgreed');
     return value;
   };
   route('GET', 'approval', (args) => {
-    const number = requireString(args, 'number');
+    const number = validation.requireString(args, 'number');
     const row = store.collections.of('approvals').get(number);
     if (!row) throw notFound(`Approval ${number} does not exist`);
     return approvalDto(row);
@@ -129,12 +122,12 @@ export function registerApprovals(ctx: FamilyContext): void {
   );
   route('GET', 'approval-log-list', (args) => approvalPage(rows(), args));
   route('PUT', 'approval-process', (args) => {
-    decide(store, requireString(args, 'number'), agreed(args));
+    decide(store, validation.requireString(args, 'number'), agreed(args));
     return { success: true };
   });
   route('PUT', 'approval-batch-process', (args) => {
     const isAgreed = agreed(args);
-    for (const number of requireStringArray(args, 'numbers')) decide(store, number, isAgreed);
+    for (const number of validation.requireStringArray(args, 'numbers')) decide(store, number, isAgreed);
     return { success: true };
   });
 }

@@ -1,16 +1,7 @@
 import { ApiError, API_CODES } from '../http.js';
 
 import { groupDto, userDto, type UserRecord } from '../store.js';
-import {
-  optionalBoolean,
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 import { summarize } from '../api/authorized-resources.js';
 
@@ -21,30 +12,30 @@ export function registerGroups(ctx: FamilyContext): void {
   route('POST', 'create-group', (args) =>
     groupDto(
       store.createGroup({
-        code: requireString(args, 'code'),
-        name: requireString(args, 'name'),
-        description: optionalString(args, 'description'),
-        type: optionalString(args, 'type'),
-        customData: optionalObject(args, 'customData'),
+        code: validation.requireString(args, 'code'),
+        name: validation.requireString(args, 'name'),
+        description: validation.optionalString(args, 'description'),
+        type: validation.optionalString(args, 'type'),
+        customData: validation.optionalObject(args, 'customData'),
       }),
       { withCustomData: true },
     ),
   );
 
   route('GET', 'get-group', (args) =>
-    groupDto(store.requireGroup(requireString(args, 'code')), {
-      withCustomData: optionalBoolean(args, 'withCustomData'),
+    groupDto(store.requireGroup(validation.requireString(args, 'code')), {
+      withCustomData: validation.optionalBoolean(args, 'withCustomData'),
     }),
   );
 
   route('GET', 'list-groups', (args) => {
-    const { page, limit } = pagination(args);
-    const keywords = optionalString(args, 'keywords')?.toLowerCase();
-    const withCustomData = optionalBoolean(args, 'withCustomData');
+    const { page, limit } = validation.pagination(args);
+    const keywords = validation.optionalString(args, 'keywords')?.toLowerCase();
+    const withCustomData = validation.optionalBoolean(args, 'withCustomData');
     const groups = [...store.groups.values()].filter(
       (g) => !keywords || g.code.toLowerCase().includes(keywords) || g.name.toLowerCase().includes(keywords),
     );
-    return paginate(
+    return validation.paginate(
       groups.map((g) => groupDto(g, { withCustomData })),
       page,
       limit,
@@ -52,8 +43,8 @@ export function registerGroups(ctx: FamilyContext): void {
   });
 
   route('POST', 'update-group', (args) => {
-    const group = store.requireGroup(requireString(args, 'code'));
-    const newCode = optionalString(args, 'newCode');
+    const group = store.requireGroup(validation.requireString(args, 'code'));
+    const newCode = validation.optionalString(args, 'newCode');
     if (newCode && newCode !== group.code) {
       if (store.groups.has(newCode))
         throw new ApiError(400, API_CODES.ALREADY_EXISTS, `Group ${newCode} already exists`);
@@ -64,16 +55,16 @@ export function registerGroups(ctx: FamilyContext): void {
       group.code = newCode;
       store.groups.set(newCode, group);
     }
-    group.name = optionalString(args, 'name') ?? group.name;
-    group.description = optionalString(args, 'description') ?? group.description;
-    const customData = optionalObject(args, 'customData');
+    group.name = validation.optionalString(args, 'name') ?? group.name;
+    group.description = validation.optionalString(args, 'description') ?? group.description;
+    const customData = validation.optionalObject(args, 'customData');
     if (customData) group.customData = { ...group.customData, ...customData };
     store.changed();
     return groupDto(group, { withCustomData: true });
   });
 
   route('POST', 'delete-groups-batch', (args) => {
-    for (const code of requireStringArray(args, 'codeList')) {
+    for (const code of validation.requireStringArray(args, 'codeList')) {
       if (store.groups.delete(code)) {
         store.policies = store.policies.filter((p) => !(p.targetType === 'GROUP' && p.targetIdentifier === code));
       }
@@ -82,9 +73,9 @@ export function registerGroups(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  const groupMembers = (args: Args): { code: string; users: UserRecord[] } => {
-    const code = requireString(args, 'code');
-    const users = requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
+  const groupMembers = (args: validation.Args): { code: string; users: UserRecord[] } => {
+    const code = validation.requireString(args, 'code');
+    const users = validation.requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
     return { code, users };
   };
 
@@ -105,19 +96,23 @@ export function registerGroups(ctx: FamilyContext): void {
   });
 
   route('GET', 'list-group-members', (args) => {
-    const group = store.requireGroup(requireString(args, 'code'));
-    const { page, limit } = pagination(args);
-    const withCustomData = optionalBoolean(args, 'withCustomData');
+    const group = store.requireGroup(validation.requireString(args, 'code'));
+    const { page, limit } = validation.pagination(args);
+    const withCustomData = validation.optionalBoolean(args, 'withCustomData');
     const users = [...group.members]
       .map((id) => store.users.get(id))
       .filter((u): u is UserRecord => u !== undefined)
       .map((u) => userDto(u, { withCustomData }));
-    return paginate(users, page, limit);
+    return validation.paginate(users, page, limit);
   });
 
   route('GET', 'get-group-authorized-resources', (args) => {
-    const group = store.requireGroup(requireString(args, 'code'));
-    const list = summarize(store.policiesOf('GROUP', group.code, optionalString(args, 'namespace')), store, args);
+    const group = store.requireGroup(validation.requireString(args, 'code'));
+    const list = summarize(
+      store.policiesOf('GROUP', group.code, validation.optionalString(args, 'namespace')),
+      store,
+      args,
+    );
     return { list, totalCount: list.length };
   });
 }

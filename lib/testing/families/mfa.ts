@@ -1,14 +1,7 @@
 import { invalidArgument, notFound } from '../http.js';
 import { newId, now } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalObject,
-  optionalString,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import { registerSettings } from '../api/crud.js';
 import type { FamilyContext } from '../api/registry.js';
 import { newTotpSecret } from '../api/totp.js';
@@ -29,10 +22,14 @@ export function registerMfa(ctx: FamilyContext): void {
   const factors = store.collections.of('mfaFactors');
 
   route('POST', 'import-otp', (args) => {
-    const items = requireArray(args, 'list').map((raw, i) => {
+    const items = validation.requireArray(args, 'list').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
-      return { user: store.requireUser(requireString(item, 'userId')), secret: requireString(item, 'secret'), item };
+      const item = raw as validation.Args;
+      return {
+        user: store.requireUser(validation.requireString(item, 'userId')),
+        secret: validation.requireString(item, 'secret'),
+        item,
+      };
     });
     for (const { user, secret, item } of items) {
       if (!/^[A-Z2-7]+=*$/i.test(secret)) throw invalidArgument('Field secret must be base32');
@@ -41,7 +38,7 @@ export function registerMfa(ctx: FamilyContext): void {
         userId: user.userId,
         factorType: 'OTP',
         secret: secret.toUpperCase(),
-        recoveryCode: optionalString(item, 'recoveryCode') ?? newTotpSecret().slice(0, 16),
+        recoveryCode: validation.optionalString(item, 'recoveryCode') ?? newTotpSecret().slice(0, 16),
         status: 'ENABLE',
         createdAt: now(),
       });
@@ -64,7 +61,7 @@ export function registerMfa(ctx: FamilyContext): void {
   const status = store.collections.of('mfaStatus');
   route('POST', 'set-mfa-status', (args) => {
     const user = userOf(args);
-    status.set(user.userId, optionalObject(args, 'mfaTriggerData') ?? {});
+    status.set(user.userId, validation.optionalObject(args, 'mfaTriggerData') ?? {});
     store.changed();
     return { success: true };
   });
@@ -75,21 +72,22 @@ export function registerMfa(ctx: FamilyContext): void {
     defaults: { enabledFactors: [] },
   });
   route('POST', 'update-global-mfa-settings', (args) =>
-    global.write({ enabledFactors: [...new Set(requireStringArray(args, 'enabledFactors'))] }),
+    global.write({ enabledFactors: [...new Set(validation.requireStringArray(args, 'enabledFactors'))] }),
   );
   route('POST', 'disable-global-mfa-settings', (args) => {
-    const off = requireStringArray(args, 'disableFactors');
+    const off = validation.requireStringArray(args, 'disableFactors');
     const current = (global.read().enabledFactors as string[]) ?? [];
     return global.write({ enabledFactors: current.filter((f) => !off.includes(f)) });
   });
 
   const appMfa = store.collections.of('applicationMfa');
   route('POST', 'update-application-mfa-settings', (args) => {
-    const appId = requireString(args, 'appId');
+    const appId = validation.requireString(args, 'appId');
     if (!store.apps.has(appId)) throw notFound(`Application ${appId} does not exist`);
     const enabled = new Set((appMfa.get(appId)?.enabledFactors as string[] | undefined) ?? []);
-    for (const f of args.enabledFactors === undefined ? [] : requireStringArray(args, 'enabledFactors')) enabled.add(f);
-    for (const f of args.disabledFactors === undefined ? [] : requireStringArray(args, 'disabledFactors'))
+    for (const f of args.enabledFactors === undefined ? [] : validation.requireStringArray(args, 'enabledFactors'))
+      enabled.add(f);
+    for (const f of args.disabledFactors === undefined ? [] : validation.requireStringArray(args, 'disabledFactors'))
       enabled.delete(f);
     const row = { appId, enabledFactors: [...enabled] };
     appMfa.set(appId, row);
@@ -97,7 +95,7 @@ export function registerMfa(ctx: FamilyContext): void {
     return row;
   });
   route('GET', 'get-mfa-trigger-data', (args) => {
-    const appId = requireString(args, 'appId');
+    const appId = validation.requireString(args, 'appId');
     const user = userOf(args);
     const factor = otpFactor(ctx, user.userId);
     const enabled = (appMfa.get(appId)?.enabledFactors as string[] | undefined) ?? [];

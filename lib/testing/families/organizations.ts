@@ -1,16 +1,7 @@
 import { conflict, invalidArgument, notFound } from '../http.js';
 import { newId, now, userDto, type UserRecord } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalBoolean,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 /**
@@ -23,8 +14,8 @@ export function registerOrganizations(ctx: FamilyContext): void {
   const orgs = store.collections.of('organizations');
   const departments = store.collections.of('departments');
 
-  const requireOrg = (args: Args): Row => {
-    const code = requireString(args, 'organizationCode');
+  const requireOrg = (args: validation.Args): Row => {
+    const code = validation.requireString(args, 'organizationCode');
     const org = orgs.get(code);
     if (!org) throw notFound(`Organization ${code} does not exist`);
     return org;
@@ -36,10 +27,10 @@ export function registerOrganizations(ctx: FamilyContext): void {
   };
 
   /** A department by `departmentId` read as `departmentIdType` (department_id, open_department_id, code). */
-  const findDepartment = (args: Args, idField = 'departmentId'): Row | undefined => {
-    const id = requireString(args, idField);
-    const type = optionalString(args, 'departmentIdType') ?? 'department_id';
-    const organizationCode = optionalString(args, 'organizationCode');
+  const findDepartment = (args: validation.Args, idField = 'departmentId'): Row | undefined => {
+    const id = validation.requireString(args, idField);
+    const type = validation.optionalString(args, 'departmentIdType') ?? 'department_id';
+    const organizationCode = validation.optionalString(args, 'organizationCode');
     if (type === 'department_id') return departments.get(id);
     const field = type === 'open_department_id' ? 'openDepartmentId' : type === 'code' ? 'code' : undefined;
     if (!field) throw invalidArgument('Field departmentIdType must be department_id, open_department_id or code');
@@ -47,7 +38,7 @@ export function registerOrganizations(ctx: FamilyContext): void {
       (d) => d[field] === id && (!organizationCode || d.organizationCode === organizationCode),
     );
   };
-  const requireDepartment = (args: Args, idField = 'departmentId'): Row => {
+  const requireDepartment = (args: validation.Args, idField = 'departmentId'): Row => {
     const department = findDepartment(args, idField);
     if (!department) throw notFound(`Department ${String(args[idField])} does not exist`);
     return department;
@@ -66,9 +57,13 @@ export function registerOrganizations(ctx: FamilyContext): void {
       .map((id) => store.users.get(id))
       .filter((u): u is UserRecord => u !== undefined);
 
-  const createDepartment = (args: Args, organizationCode: string, parentDepartmentId: string | null): Row => {
-    const name = requireString(args, 'name');
-    const code = optionalString(args, 'code');
+  const createDepartment = (
+    args: validation.Args,
+    organizationCode: string,
+    parentDepartmentId: string | null,
+  ): Row => {
+    const name = validation.requireString(args, 'name');
+    const code = validation.optionalString(args, 'code');
     if (code && [...departments.values()].some((d) => d.code === code && d.organizationCode === organizationCode)) {
       throw conflict(`Department code ${code} already exists`);
     }
@@ -79,11 +74,11 @@ export function registerOrganizations(ctx: FamilyContext): void {
       organizationCode,
       name,
       code: code ?? '',
-      description: optionalString(args, 'description') ?? '',
-      openDepartmentId: optionalString(args, 'openDepartmentId') ?? departmentId,
+      description: validation.optionalString(args, 'description') ?? '',
+      openDepartmentId: validation.optionalString(args, 'openDepartmentId') ?? departmentId,
       parentDepartmentId,
       leaderUserIds: [],
-      isVirtualNode: optionalBoolean(args, 'isVirtualNode') ?? false,
+      isVirtualNode: validation.optionalBoolean(args, 'isVirtualNode') ?? false,
       status: 'enable',
       customData: (args.customData as Row | undefined) ?? {},
       members: [],
@@ -98,16 +93,16 @@ export function registerOrganizations(ctx: FamilyContext): void {
   // ─── Organizations ──────────────────────────────────────────────────────────────────────────────
 
   route('POST', 'create-organization', (args) => {
-    const organizationCode = requireString(args, 'organizationCode');
-    const organizationName = requireString(args, 'organizationName');
+    const organizationCode = validation.requireString(args, 'organizationCode');
+    const organizationName = validation.requireString(args, 'organizationName');
     if (orgs.has(organizationCode)) throw conflict(`Organization ${organizationCode} already exists`);
     const root = createDepartment({ name: organizationName, code: organizationCode }, organizationCode, null);
     const org: Row = {
       organizationCode,
       organizationName,
-      description: optionalString(args, 'description') ?? '',
+      description: validation.optionalString(args, 'description') ?? '',
       departmentId: root.departmentId,
-      openDepartmentId: optionalString(args, 'openDepartmentId') ?? root.departmentId,
+      openDepartmentId: validation.optionalString(args, 'openDepartmentId') ?? root.departmentId,
       status: 'enable',
       createdAt: root.createdAt,
     };
@@ -117,30 +112,33 @@ export function registerOrganizations(ctx: FamilyContext): void {
   });
   route('GET', 'get-organization', (args) => orgDto(requireOrg(args)));
   route('GET', 'get-organization-batch', (args) =>
-    requireStringArray(args, 'organizationCodeList')
+    validation
+      .requireStringArray(args, 'organizationCodeList')
       .map((code) => orgs.get(code))
       .filter((o): o is Row => o !== undefined)
       .map(orgDto),
   );
   route('GET', 'list-organizations', (args) => {
-    const { page, limit } = pagination(args);
-    const status = optionalString(args, 'status');
+    const { page, limit } = validation.pagination(args);
+    const status = validation.optionalString(args, 'status');
     const list = [...orgs.values()].filter((o) => status === undefined || String(o.status) === status).map(orgDto);
-    return optionalBoolean(args, 'fetchAll') ? { list, totalCount: list.length } : paginate(list, page, limit);
+    return validation.optionalBoolean(args, 'fetchAll')
+      ? { list, totalCount: list.length }
+      : validation.paginate(list, page, limit);
   });
   route('GET', 'search-organizations', (args) => {
-    const needle = requireString(args, 'keywords').toLowerCase();
-    const { page, limit } = pagination(args);
+    const needle = validation.requireString(args, 'keywords').toLowerCase();
+    const { page, limit } = validation.pagination(args);
     const list = [...orgs.values()].filter((o) =>
       `${String(o.organizationCode)} ${String(o.organizationName)}`.toLowerCase().includes(needle),
     );
-    return paginate(list.map(orgDto), page, limit);
+    return validation.paginate(list.map(orgDto), page, limit);
   });
   route('POST', 'update-organization', (args) => {
     const org = requireOrg(args);
-    const newCode = optionalString(args, 'organizationNewCode');
+    const newCode = validation.optionalString(args, 'organizationNewCode');
     for (const field of ['organizationName', 'description', 'openDepartmentId'] as const) {
-      const value = optionalString(args, field);
+      const value = validation.optionalString(args, field);
       if (value !== undefined) org[field] = value;
     }
     if (newCode && newCode !== org.organizationCode) {
@@ -164,7 +162,7 @@ export function registerOrganizations(ctx: FamilyContext): void {
   route('POST', 'update-organization-status', (args) => {
     const root = requireDepartment(args, 'rootNodeId');
     const org = orgs.get(String(root.organizationCode));
-    if (org) org.status = requireString(args, 'status');
+    if (org) org.status = validation.requireString(args, 'status');
     store.changed();
     return { success: true };
   });
@@ -173,7 +171,7 @@ export function registerOrganizations(ctx: FamilyContext): void {
 
   route('POST', 'create-department', (args) => {
     const org = requireOrg(args);
-    const parent = requireDepartment({ ...args, departmentId: requireString(args, 'parentDepartmentId') });
+    const parent = requireDepartment({ ...args, departmentId: validation.requireString(args, 'parentDepartmentId') });
     return deptDto(createDepartment(args, String(org.organizationCode), String(parent.departmentId)));
   });
   route('GET', 'get-department', (args) => {
@@ -186,10 +184,10 @@ export function registerOrganizations(ctx: FamilyContext): void {
   route('POST', 'update-department', (args) => {
     const d = requireDepartment(args);
     for (const field of ['name', 'code', 'description', 'status', 'parentDepartmentId'] as const) {
-      const value = optionalString(args, field);
+      const value = validation.optionalString(args, field);
       if (value !== undefined) d[field] = value;
     }
-    if (args.leaderUserIds !== undefined) d.leaderUserIds = requireStringArray(args, 'leaderUserIds');
+    if (args.leaderUserIds !== undefined) d.leaderUserIds = validation.requireStringArray(args, 'leaderUserIds');
     if (args.customData !== undefined) d.customData = { ...(d.customData as Row), ...(args.customData as Row) };
     d.updatedAt = now();
     store.changed();
@@ -197,7 +195,7 @@ export function registerOrganizations(ctx: FamilyContext): void {
   });
   route('POST', 'update-department-status', (args) => {
     const d = requireDepartment(args);
-    d.status = requireString(args, 'status');
+    d.status = validation.requireString(args, 'status');
     store.changed();
     return { success: true };
   });
@@ -208,9 +206,9 @@ export function registerOrganizations(ctx: FamilyContext): void {
     store.changed();
     return { success: true };
   });
-  const search = (args: Args): Row[] => {
-    const needle = (optionalString(args, 'keywords') ?? '').toLowerCase();
-    const organizationCode = optionalString(args, 'organizationCode');
+  const search = (args: validation.Args): Row[] => {
+    const needle = (validation.optionalString(args, 'keywords') ?? '').toLowerCase();
+    const organizationCode = validation.optionalString(args, 'organizationCode');
     return [...departments.values()]
       .filter(
         (d) =>
@@ -221,8 +219,8 @@ export function registerOrganizations(ctx: FamilyContext): void {
   };
   route('POST', 'search-departments', (args) => search(args));
   route('POST', 'search-departments-list', (args) => {
-    const { page, limit } = pagination(args);
-    return paginate(search(args), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(search(args), page, limit);
   });
   route('GET', 'list-children-departments', (args) => {
     const list = children(requireDepartment(args).departmentId).map(deptDto);
@@ -239,14 +237,14 @@ export function registerOrganizations(ctx: FamilyContext): void {
     return parent ? deptDto(parent) : null;
   });
 
-  const scopeOf = (args: Args): Row[] => {
+  const scopeOf = (args: validation.Args): Row[] => {
     const d = requireDepartment(args);
-    return optionalBoolean(args, 'includeChildrenDepartments') ? descendants(d) : [d];
+    return validation.optionalBoolean(args, 'includeChildrenDepartments') ? descendants(d) : [d];
   };
   route('GET', 'list-department-members', (args) => {
-    const { page, limit } = pagination(args);
-    const withCustomData = optionalBoolean(args, 'withCustomData');
-    return paginate(
+    const { page, limit } = validation.pagination(args);
+    const withCustomData = validation.optionalBoolean(args, 'withCustomData');
+    return validation.paginate(
       memberUsers(scopeOf(args)).map((u) => userDto(u, { withCustomData })),
       page,
       limit,
@@ -254,19 +252,19 @@ export function registerOrganizations(ctx: FamilyContext): void {
   });
   route('GET', 'list-department-member-ids', (args) => memberUsers(scopeOf(args)).map((u) => u.userId));
   route('GET', 'search-department-members', (args) => {
-    const { page, limit } = pagination(args);
-    const needle = requireString(args, 'keywords').toLowerCase();
+    const { page, limit } = validation.pagination(args);
+    const needle = validation.requireString(args, 'keywords').toLowerCase();
     const users = memberUsers(scopeOf(args)).filter((u) =>
       Object.values(u.profile).some((v) => v.toLowerCase().includes(needle)),
     );
-    return paginate(
+    return validation.paginate(
       users.map((u) => userDto(u)),
       page,
       limit,
     );
   });
-  const editMembers = (args: Args, add: boolean): { success: true } => {
-    const users = requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
+  const editMembers = (args: validation.Args, add: boolean): { success: true } => {
+    const users = validation.requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
     const d = requireDepartment(args);
     const members = new Set(membersOf(d));
     for (const u of users) {
@@ -280,13 +278,13 @@ export function registerOrganizations(ctx: FamilyContext): void {
   route('POST', 'add-department-members', (args) => editMembers(args, true));
   route('POST', 'remove-department-members', (args) => editMembers(args, false));
   route('GET', 'is-user-in-department', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
+    const user = store.requireUser(validation.requireString(args, 'userId'));
     return { inDepartment: memberUsers(scopeOf(args)).some((u) => u.userId === user.userId) };
   });
 
   route('GET', 'get-user-departments', (args) => {
     const user = userOf(args);
-    const { page, limit } = pagination(args);
+    const { page, limit } = validation.pagination(args);
     const list = store.departmentsOfUser(user.userId).map((id) => {
       const d = departments.get(id)!;
       return {
@@ -300,22 +298,22 @@ export function registerOrganizations(ctx: FamilyContext): void {
         joinedAt: d.updatedAt,
       };
     });
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
   route('POST', 'set-user-departments', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const wanted = requireArray(args, 'departments').map((raw, i) => {
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const wanted = validation.requireArray(args, 'departments').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field departments[${i}] must be an object`);
-      const item = raw as Args;
+      const item = raw as validation.Args;
       return { department: requireDepartment(item), item };
     });
     for (const d of departments.values()) d.members = membersOf(d).filter((id) => id !== user.userId);
     for (const { department, item } of wanted) {
       department.members = [...membersOf(department), user.userId];
-      if (optionalBoolean(item, 'isMainDepartment')) {
+      if (validation.optionalBoolean(item, 'isMainDepartment')) {
         store.collections.of('mainDepartments').set(user.userId, { departmentId: department.departmentId });
       }
-      if (optionalBoolean(item, 'isLeader')) {
+      if (validation.optionalBoolean(item, 'isLeader')) {
         department.leaderUserIds = [...new Set([...(department.leaderUserIds as string[]), user.userId])];
       }
     }

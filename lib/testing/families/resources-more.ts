@@ -1,14 +1,6 @@
 import { invalidArgument } from '../http.js';
 import { DEFAULT_NAMESPACE, isResourceType, resourceDto, type PolicyRecord } from '../store.js';
-import {
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 /**
@@ -31,14 +23,16 @@ export function allows(policies: PolicyRecord[], resource: string, action: strin
 /** Batch resource calls and the authorization questions apps ask (`is-action-allowed` and friends). */
 export function registerMoreResourceRoutes(ctx: FamilyContext): void {
   const { store, route } = ctx;
-  const ns = (args: Args): string =>
-    optionalString(args, 'namespaceCode') ?? optionalString(args, 'namespace') ?? DEFAULT_NAMESPACE;
+  const ns = (args: validation.Args): string =>
+    validation.optionalString(args, 'namespaceCode') ??
+    validation.optionalString(args, 'namespace') ??
+    DEFAULT_NAMESPACE;
 
   route('POST', 'create-resources-batch', (args) => {
     const namespace = ns(args);
-    const items = requireArray(args, 'list').map((raw, i) => {
+    const items = validation.requireArray(args, 'list').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
+      const item = raw as validation.Args;
       if (!isResourceType(item.type))
         throw invalidArgument(`Field list[${i}].type must be one of DATA, API, MENU, BUTTON, UI`);
       return item;
@@ -46,13 +40,13 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     return items.map((item) =>
       resourceDto(
         store.createResource({
-          code: requireString(item, 'code'),
+          code: validation.requireString(item, 'code'),
           namespace,
           type: item.type as never,
-          name: optionalString(item, 'name'),
-          description: optionalString(item, 'description'),
-          apiIdentifier: optionalString(item, 'apiIdentifier'),
-          actions: (Array.isArray(item.actions) ? item.actions : []).map((a: Args) => ({
+          name: validation.optionalString(item, 'name'),
+          description: validation.optionalString(item, 'description'),
+          apiIdentifier: validation.optionalString(item, 'apiIdentifier'),
+          actions: (Array.isArray(item.actions) ? item.actions : []).map((a: validation.Args) => ({
             name: String(a.name),
             description: String(a.description ?? ''),
           })),
@@ -62,28 +56,30 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
   });
   route('GET', 'get-resources-batch', (args) => {
     const namespace = ns(args);
-    return requireStringArray(args, 'codeList')
+    return validation
+      .requireStringArray(args, 'codeList')
       .map((code) => store.resources.get(`${namespace}\u0000${code}`))
       .filter((r) => r !== undefined)
       .map(resourceDto);
   });
   route('GET', 'list-common-resource', (args) => {
-    const { page, limit } = pagination(args);
-    const keyword = optionalString(args, 'keyword')?.toLowerCase();
-    const namespaces = args.namespaceCodeList === undefined ? undefined : requireStringArray(args, 'namespaceCodeList');
+    const { page, limit } = validation.pagination(args);
+    const keyword = validation.optionalString(args, 'keyword')?.toLowerCase();
+    const namespaces =
+      args.namespaceCodeList === undefined ? undefined : validation.requireStringArray(args, 'namespaceCodeList');
     const list = [...store.resources.values()].filter(
       (r) =>
         (!namespaces || namespaces.includes(r.namespace)) &&
         (!keyword || r.code.toLowerCase().includes(keyword) || (r.name ?? '').toLowerCase().includes(keyword)),
     );
-    return paginate(
+    return validation.paginate(
       list.map((r) => ({ id: `${r.namespace}:${r.code}`, ...resourceDto(r), namespaceCode: r.namespace })),
       page,
       limit,
     );
   });
   route('POST', 'delete-common-resources-batch', (args) => {
-    for (const id of requireStringArray(args, 'ids')) {
+    for (const id of validation.requireStringArray(args, 'ids')) {
       const [namespace = '', code = ''] = id.split(':');
       const resource = store.resources.get(`${namespace}\u0000${code}`);
       if (resource) store.deleteResource(resource);
@@ -92,18 +88,18 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
   });
 
   route('POST', 'is-action-allowed', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const action = requireString(args, 'action');
-    const resource = requireString(args, 'resource');
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const action = validation.requireString(args, 'action');
+    const resource = validation.requireString(args, 'resource');
     return { allowed: allows(store.effectivePolicies(user.userId, ns(args)), resource, action) };
   });
   route('POST', 'check-external-user-permission', (args) => {
-    const user = store.requireUser(requireString(args, 'externalId'), 'external_id');
-    const action = requireString(args, 'action');
+    const user = store.requireUser(validation.requireString(args, 'externalId'), 'external_id');
+    const action = validation.requireString(args, 'action');
     const namespace = ns(args);
     const policies = store.effectivePolicies(user.userId, namespace);
     return {
-      checkResultList: requireStringArray(args, 'resources').map((resource) => ({
+      checkResultList: validation.requireStringArray(args, 'resources').map((resource) => ({
         namespaceCode: namespace,
         action,
         resource,
@@ -112,11 +108,11 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     };
   });
   route('POST', 'get-user-resource-permission-list', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
+    const user = store.requireUser(validation.requireString(args, 'userId'));
     const namespace = ns(args);
     const policies = store.effectivePolicies(user.userId, namespace);
     return {
-      permissionList: requireStringArray(args, 'resources').map((resource) => ({
+      permissionList: validation.requireStringArray(args, 'resources').map((resource) => ({
         namespaceCode: namespace,
         resource,
         actions: [...new Set(policies.filter((p) => covers(p.resourceCode, resource)).flatMap((p) => p.actions))],
@@ -124,9 +120,10 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     };
   });
   route('POST', 'get-user-permission-list', (args) => {
-    const namespaces = args.namespaceCodes === undefined ? undefined : requireStringArray(args, 'namespaceCodes');
+    const namespaces =
+      args.namespaceCodes === undefined ? undefined : validation.requireStringArray(args, 'namespaceCodes');
     return {
-      userPermissionList: requireStringArray(args, 'userIds').map((userId) => ({
+      userPermissionList: validation.requireStringArray(args, 'userIds').map((userId) => ({
         userId,
         namespaceCode: namespaces?.[0] ?? DEFAULT_NAMESPACE,
         resourcesAuthorized: store
@@ -138,9 +135,9 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
   });
   route('POST', 'list-resource-targets', (args) => {
     const namespace = ns(args);
-    const actions = args.actions === undefined ? undefined : requireStringArray(args, 'actions');
+    const actions = args.actions === undefined ? undefined : validation.requireStringArray(args, 'actions');
     return {
-      authTargets: requireStringArray(args, 'resources').map((resource) => ({
+      authTargets: validation.requireStringArray(args, 'resources').map((resource) => ({
         resource,
         actionAuthList: store.policies
           .filter((p) => p.namespace === namespace && p.resourceCode === resource)
@@ -153,15 +150,15 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     };
   });
   route('POST', 'get-resource-authorized-targets', (args) => {
-    const resource = requireString(args, 'resource');
+    const resource = validation.requireString(args, 'resource');
     const namespace = ns(args);
-    const targetType = optionalString(args, 'targetType');
-    const { page, limit } = pagination(args);
+    const targetType = validation.optionalString(args, 'targetType');
+    const { page, limit } = validation.pagination(args);
     const list = store.policies
       .filter(
         (p) => p.namespace === namespace && p.resourceCode === resource && (!targetType || p.targetType === targetType),
       )
       .map((p) => ({ targetType: p.targetType, targetIdentifier: p.targetIdentifier, actions: p.actions }));
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 }

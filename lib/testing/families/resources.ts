@@ -8,15 +8,7 @@ import {
   type PolicyTargetType,
   type ResourceRecord,
 } from '../store.js';
-import {
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 import { summarize } from '../api/authorized-resources.js';
 import { allows } from './resources-more.js';
@@ -27,21 +19,24 @@ const TARGET_TYPES: readonly string[] = ['USER', 'ROLE', 'GROUP', 'DEPARTMENT'];
 export function registerResources(ctx: FamilyContext): void {
   const { store, route } = ctx;
 
-  const resourceInput = (args: Args, partial: boolean): Partial<ResourceRecord> => {
+  const resourceInput = (args: validation.Args, partial: boolean): Partial<ResourceRecord> => {
     const type = partial ? args.type : (args.type ?? undefined);
     if (!partial || type !== undefined) {
       if (type === undefined) throw invalidArgument('Missing required field: type');
       if (!isResourceType(type)) throw invalidArgument('Field type must be one of DATA, API, MENU, BUTTON, UI');
     }
-    const actions = args.actions === undefined ? undefined : requireArray(args, 'actions');
+    const actions = args.actions === undefined ? undefined : validation.requireArray(args, 'actions');
     return {
       ...(type !== undefined ? { type: type as ResourceRecord['type'] } : {}),
-      name: optionalString(args, 'name'),
-      description: optionalString(args, 'description'),
-      apiIdentifier: optionalString(args, 'apiIdentifier'),
+      name: validation.optionalString(args, 'name'),
+      description: validation.optionalString(args, 'description'),
+      apiIdentifier: validation.optionalString(args, 'apiIdentifier'),
       actions: actions?.map((a, i) => {
         if (typeof a !== 'object' || a === null) throw invalidArgument(`Field actions[${i}] must be an object`);
-        return { name: requireString(a as Args, 'name'), description: optionalString(a as Args, 'description') ?? '' };
+        return {
+          name: validation.requireString(a as validation.Args, 'name'),
+          description: validation.optionalString(a as validation.Args, 'description') ?? '',
+        };
       }),
     };
   };
@@ -50,8 +45,8 @@ export function registerResources(ctx: FamilyContext): void {
     const input = resourceInput(args, false);
     return resourceDto(
       store.createResource({
-        code: requireString(args, 'code'),
-        namespace: optionalString(args, 'namespace') || DEFAULT_NAMESPACE,
+        code: validation.requireString(args, 'code'),
+        namespace: validation.optionalString(args, 'namespace') || DEFAULT_NAMESPACE,
         type: input.type!,
         name: input.name,
         description: input.description,
@@ -62,35 +57,42 @@ export function registerResources(ctx: FamilyContext): void {
   });
 
   route('GET', 'get-resource', (args) =>
-    resourceDto(store.requireResource(requireString(args, 'code'), optionalString(args, 'namespace'))),
+    resourceDto(
+      store.requireResource(validation.requireString(args, 'code'), validation.optionalString(args, 'namespace')),
+    ),
   );
 
   route('GET', 'list-resources', (args) => {
-    const { page, limit } = pagination(args);
-    const namespace = optionalString(args, 'namespace');
-    const type = optionalString(args, 'type');
+    const { page, limit } = validation.pagination(args);
+    const namespace = validation.optionalString(args, 'namespace');
+    const type = validation.optionalString(args, 'type');
     const list = [...store.resources.values()].filter(
       (r) => (!namespace || r.namespace === namespace) && (!type || r.type === type),
     );
-    return paginate(list.map(resourceDto), page, limit);
+    return validation.paginate(list.map(resourceDto), page, limit);
   });
 
   route('POST', 'update-resource', (args) => {
-    const resource = store.requireResource(requireString(args, 'code'), optionalString(args, 'namespace'));
+    const resource = store.requireResource(
+      validation.requireString(args, 'code'),
+      validation.optionalString(args, 'namespace'),
+    );
     const input = resourceInput(args, true);
-    for (const [k, v] of Object.entries(input)) if (v !== undefined) (resource as unknown as Args)[k] = v;
+    for (const [k, v] of Object.entries(input)) if (v !== undefined) (resource as unknown as validation.Args)[k] = v;
     store.changed();
     return resourceDto(resource);
   });
 
   route('POST', 'delete-resource', (args) => {
-    store.deleteResource(store.requireResource(requireString(args, 'code'), optionalString(args, 'namespace')));
+    store.deleteResource(
+      store.requireResource(validation.requireString(args, 'code'), validation.optionalString(args, 'namespace')),
+    );
     return { success: true };
   });
 
   route('POST', 'delete-resources-batch', (args) => {
-    const namespace = optionalString(args, 'namespace');
-    for (const code of requireStringArray(args, 'codeList')) {
+    const namespace = validation.optionalString(args, 'namespace');
+    for (const code of validation.requireStringArray(args, 'codeList')) {
       const resource = store.resources.get(`${namespace || DEFAULT_NAMESPACE}\u0000${code}`);
       if (resource) store.deleteResource(resource);
     }
@@ -98,27 +100,27 @@ export function registerResources(ctx: FamilyContext): void {
   });
 
   route('POST', 'authorize-resources', (args) => {
-    const namespace = optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
-    const list = requireArray(args, 'list');
+    const namespace = validation.optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
+    const list = validation.requireArray(args, 'list');
     const policies: PolicyRecord[] = [];
     for (const [i, raw] of list.entries()) {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
-      const targetType = requireString(item, 'targetType');
+      const item = raw as validation.Args;
+      const targetType = validation.requireString(item, 'targetType');
       if (!TARGET_TYPES.includes(targetType)) throw invalidArgument(`Field list[${i}].targetType is invalid`);
-      const identifiers = requireStringArray(item, 'targetIdentifiers');
-      for (const [j, rawResource] of requireArray(item, 'resources').entries()) {
+      const identifiers = validation.requireStringArray(item, 'targetIdentifiers');
+      for (const [j, rawResource] of validation.requireArray(item, 'resources').entries()) {
         if (typeof rawResource !== 'object' || rawResource === null) {
           throw invalidArgument(`Field list[${i}].resources[${j}] must be an object`);
         }
-        const r = rawResource as Args;
+        const r = rawResource as validation.Args;
         // The official SDK names the field `code`; some documents call it `resourceCode`.
-        const code = optionalString(r, 'code') ?? optionalString(r, 'resourceCode');
+        const code = validation.optionalString(r, 'code') ?? validation.optionalString(r, 'resourceCode');
         if (!code) throw invalidArgument(`Missing required field: list[${i}].resources[${j}].code`);
         const resourceType = r.resourceType ?? store.resources.get(`${namespace}\u0000${code}`)?.type;
         if (!isResourceType(resourceType))
           throw invalidArgument(`Field list[${i}].resources[${j}].resourceType is invalid`);
-        const actions = requireStringArray(r, 'actions');
+        const actions = validation.requireStringArray(r, 'actions');
         for (const targetIdentifier of identifiers) {
           policies.push({
             namespace,
@@ -136,10 +138,10 @@ export function registerResources(ctx: FamilyContext): void {
   });
 
   route('GET', 'get-authorized-resources', (args) => {
-    const targetType = requireString(args, 'targetType');
+    const targetType = validation.requireString(args, 'targetType');
     if (!TARGET_TYPES.includes(targetType)) throw invalidArgument('Field targetType is invalid');
-    const identifier = requireString(args, 'targetIdentifier');
-    const namespace = optionalString(args, 'namespace');
+    const identifier = validation.requireString(args, 'targetIdentifier');
+    const namespace = validation.optionalString(args, 'namespace');
     const policies =
       targetType === 'USER'
         ? store.effectivePolicies(identifier, namespace)
@@ -149,11 +151,14 @@ export function registerResources(ctx: FamilyContext): void {
   });
 
   route('POST', 'check-permission', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const namespace = optionalString(args, 'namespaceCode') ?? optionalString(args, 'namespace') ?? DEFAULT_NAMESPACE;
-    const action = requireString(args, 'action');
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const namespace =
+      validation.optionalString(args, 'namespaceCode') ??
+      validation.optionalString(args, 'namespace') ??
+      DEFAULT_NAMESPACE;
+    const action = validation.requireString(args, 'action');
     const policies = store.effectivePolicies(user.userId, namespace);
-    const checkResultList = requireStringArray(args, 'resources').map((resource) => ({
+    const checkResultList = validation.requireStringArray(args, 'resources').map((resource) => ({
       namespaceCode: namespace,
       action,
       resource,

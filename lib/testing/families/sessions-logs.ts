@@ -1,14 +1,6 @@
 import { notFound } from '../http.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 /**
@@ -21,9 +13,9 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   const { store, route, userOf } = ctx;
   const history = store.collections.of('loginHistory');
 
-  const logins = (userId: string | undefined, args: Args): Row[] => {
-    const appId = optionalString(args, 'appId');
-    const clientIp = optionalString(args, 'clientIp');
+  const logins = (userId: string | undefined, args: validation.Args): Row[] => {
+    const appId = validation.optionalString(args, 'appId');
+    const clientIp = validation.optionalString(args, 'clientIp');
     const start = Number(args.start ?? 0);
     const end = Number(args.end ?? Number.MAX_SAFE_INTEGER);
     return [...history.values()]
@@ -41,9 +33,12 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   };
 
   route('POST', 'kick-users', async (args) => {
-    const options = optionalObject(args, 'options') ?? {};
-    const user = store.requireUser(requireString(args, 'userId'), optionalString(options, 'userIdType') ?? 'user_id');
-    for (const appId of requireStringArray(args, 'appIds')) {
+    const options = validation.optionalObject(args, 'options') ?? {};
+    const user = store.requireUser(
+      validation.requireString(args, 'userId'),
+      validation.optionalString(options, 'userIdType') ?? 'user_id',
+    );
+    for (const appId of validation.requireStringArray(args, 'appIds')) {
       if (!store.apps.has(appId)) throw notFound(`Application ${appId} does not exist`);
     }
     // Sessions are per user pool here: kicking from any application ends every token of the user, and
@@ -53,8 +48,8 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   });
 
   route('POST', 'check-session-status', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const appId = requireString(args, 'appId');
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const appId = validation.requireString(args, 'appId');
     const kicked = store.kickedAt.get(user.userId) ?? 0;
     const active = logins(user.userId, { appId }).some((r) => Date.parse(String(r.loginAt)) >= kicked);
     return { status: active };
@@ -62,8 +57,8 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
 
   route('GET', 'get-user-login-history', (args) => {
     const user = userOf(args);
-    const { page, limit } = pagination(args);
-    return paginate(logins(user.userId, args), page, limit);
+    const { page, limit } = validation.pagination(args);
+    return validation.paginate(logins(user.userId, args), page, limit);
   });
 
   route('GET', 'get-user-loggedin-apps', (args) => {
@@ -80,9 +75,9 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   });
 
   route('POST', 'get-user-action-logs', (args) => {
-    const { page, limit } = pagination(optionalObject(args, 'pagination'));
-    const eventType = optionalString(args, 'eventType');
-    const list = logins(optionalString(args, 'userId'), args)
+    const { page, limit } = validation.pagination(validation.optionalObject(args, 'validation.pagination'));
+    const eventType = validation.optionalString(args, 'eventType');
+    const list = logins(validation.optionalString(args, 'userId'), args)
       .map((r) => ({
         userId: r.userId,
         appId: r.appId,
@@ -93,13 +88,13 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
         createdAt: r.loginAt,
       }))
       .filter((r) => !eventType || r.eventType === eventType);
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   route('POST', 'get-admin-audit-logs', (args) => {
-    const { page, limit } = pagination(optionalObject(args, 'pagination'));
-    const operationType = optionalString(args, 'operationType');
-    const resourceType = optionalString(args, 'resourceType');
+    const { page, limit } = validation.pagination(validation.optionalObject(args, 'validation.pagination'));
+    const operationType = validation.optionalString(args, 'operationType');
+    const resourceType = validation.optionalString(args, 'resourceType');
     const success = args.success;
     const list = [...store.collections.of('adminAuditLogs').values()]
       .filter(
@@ -109,6 +104,6 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
           (typeof success !== 'boolean' || r.success === success),
       )
       .reverse();
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 }

@@ -2,17 +2,7 @@ import { invalidArgument } from '../http.js';
 import { hashPassword } from '../passwords.js';
 import { newId, now, userDto, validateProfile, type UserRecord } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalBoolean,
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 
 /** The rest of the user family: batch updates, resignation and archive, identities, apps, role checks. */
@@ -20,16 +10,20 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
   const { store, route, userOf } = ctx;
 
   route('POST', 'update-user-batch', async (args) => {
-    const options = optionalObject(args, 'options') ?? {};
-    const type = optionalString(options, 'userIdType') ?? 'user_id';
-    const items = requireArray(args, 'list').map((raw, i) => {
+    const options = validation.optionalObject(args, 'options') ?? {};
+    const type = validation.optionalString(options, 'userIdType') ?? 'user_id';
+    const items = validation.requireArray(args, 'list').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
-      return { user: store.requireUser(requireString(item, 'userId'), type), item, profile: validateProfile(item) };
+      const item = raw as validation.Args;
+      return {
+        user: store.requireUser(validation.requireString(item, 'userId'), type),
+        item,
+        profile: validateProfile(item),
+      };
     });
     const out = [];
     for (const { user, item, profile } of items) {
-      const password = optionalString(item, 'password');
+      const password = validation.optionalString(item, 'password');
       out.push(userDto(store.updateUser(user, profile, password ? await hashPassword(password) : undefined)));
     }
     return out;
@@ -45,16 +39,16 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
     return { success: true };
   });
   route('POST', 'resign-user-batch', (args) => {
-    const type = optionalString(args, 'userIdType') ?? 'user_id';
-    const users = requireStringArray(args, 'userIds').map((id) => store.requireUser(id, type));
+    const type = validation.optionalString(args, 'userIdType') ?? 'user_id';
+    const users = validation.requireStringArray(args, 'userIds').map((id) => store.requireUser(id, type));
     for (const user of users) resign(user);
     return { success: true };
   });
   route('GET', 'list-archived-users', (args) => {
-    const { page, limit } = pagination(args);
+    const { page, limit } = validation.pagination(args);
     const startAt = Number(args.startAt ?? 0);
     const list = [...archived.values()].filter((u) => Date.parse(String(u.archivedAt)) >= startAt);
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   // ─── Identities (accounts at external identity providers) ───────────────────────────────────────
@@ -62,9 +56,9 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
   const identities = store.collections.of('identities');
   const identitiesOf = (userId: string): Row[] => [...identities.values()].filter((i) => i.userId === userId);
   route('POST', 'link-identity', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const extIdpId = requireString(args, 'extIdpId');
-    const userIdInIdp = requireString(args, 'userIdInIdp');
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const extIdpId = validation.requireString(args, 'extIdpId');
+    const userIdInIdp = validation.requireString(args, 'userIdInIdp');
     const taken = [...identities.values()].find((i) => i.extIdpId === extIdpId && i.userIdInIdp === userIdInIdp);
     if (taken && taken.userId !== user.userId) {
       throw invalidArgument(`The identity ${userIdInIdp} of ${extIdpId} is linked to another user`);
@@ -75,9 +69,9 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
       userId: user.userId,
       extIdpId,
       userIdInIdp,
-      type: optionalString(args, 'type') ?? 'generic',
-      isSocial: optionalBoolean(args, 'isSocial') ?? false,
-      provider: optionalString(args, 'type') ?? 'generic',
+      type: validation.optionalString(args, 'type') ?? 'generic',
+      isSocial: validation.optionalBoolean(args, 'isSocial') ?? false,
+      provider: validation.optionalString(args, 'type') ?? 'generic',
       originConnIds: [],
       createdAt: now(),
     });
@@ -85,9 +79,9 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
     return { success: true };
   });
   route('POST', 'unlink-identity', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
-    const extIdpId = requireString(args, 'extIdpId');
-    const type = optionalString(args, 'type');
+    const user = store.requireUser(validation.requireString(args, 'userId'));
+    const extIdpId = validation.requireString(args, 'extIdpId');
+    const type = validation.optionalString(args, 'type');
     for (const [id, row] of identities) {
       if (row.userId === user.userId && row.extIdpId === extIdpId && (!type || row.type === type))
         identities.delete(id);
@@ -133,13 +127,16 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
   });
 
   route('POST', 'has-any-role', (args) => {
-    const options = optionalObject(args, 'options') ?? {};
-    const user = store.requireUser(requireString(args, 'userId'), optionalString(options, 'userIdType') ?? 'user_id');
+    const options = validation.optionalObject(args, 'options') ?? {};
+    const user = store.requireUser(
+      validation.requireString(args, 'userId'),
+      validation.optionalString(options, 'userIdType') ?? 'user_id',
+    );
     const mine = store.rolesOfUser(user.userId);
-    const hasAnyRole = requireArray(args, 'roles').some((raw, i) => {
+    const hasAnyRole = validation.requireArray(args, 'roles').some((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roles[${i}] must be an object`);
-      const code = requireString(raw as Args, 'code');
-      const namespace = optionalString(raw as Args, 'namespace') || 'default';
+      const code = validation.requireString(raw as validation.Args, 'code');
+      const namespace = validation.optionalString(raw as validation.Args, 'namespace') || 'default';
       return mine.some((r) => r.code === code && r.namespace === namespace);
     });
     return { hasAnyRole };
@@ -150,7 +147,7 @@ export function registerMoreUserRoutes(ctx: FamilyContext): void {
     return store.collections.of('principalAuth').get(user.userId) ?? { authenticated: false };
   });
   route('POST', 'reset-user-principal-authentication-info', (args) => {
-    const user = store.requireUser(requireString(args, 'userId'));
+    const user = store.requireUser(validation.requireString(args, 'userId'));
     store.collections.of('principalAuth').delete(user.userId);
     store.changed();
     return { success: true };
