@@ -91,11 +91,11 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'is-action-allowed', (args) => {
+  route('POST', 'is-action-allowed', (args, scope) => {
     const user = store.requireUser(requireString(args, 'userId'));
     const action = requireString(args, 'action');
     const resource = requireString(args, 'resource');
-    return { allowed: allows(store.effectivePolicies(user.userId, ns(args)), resource, action) };
+    return { allowed: allows(store.effectivePolicies(user.userId, ns(args), scope?.tenantId), resource, action) };
   });
   route('POST', 'check-external-user-permission', (args) => {
     const user = store.requireUser(requireString(args, 'externalId'), 'external_id');

@@ -97,7 +97,7 @@ export function registerResources(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'authorize-resources', (args) => {
+  route('POST', 'authorize-resources', (args, scope) => {
     const namespace = optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
     const list = requireArray(args, 'list');
     const policies: PolicyRecord[] = [];
@@ -127,6 +127,7 @@ export function registerResources(ctx: FamilyContext): void {
             resourceCode: code,
             resourceType,
             actions,
+            ...(scope?.tenantId !== undefined ? { tenantId: scope.tenantId } : {}),
           });
         }
       }
@@ -148,11 +149,11 @@ export function registerResources(ctx: FamilyContext): void {
     return { list, totalCount: list.length };
   });
 
-  route('POST', 'check-permission', (args) => {
+  route('POST', 'check-permission', (args, scope) => {
     const user = store.requireUser(requireString(args, 'userId'));
     const namespace = optionalString(args, 'namespaceCode') ?? optionalString(args, 'namespace') ?? DEFAULT_NAMESPACE;
     const action = requireString(args, 'action');
-    const policies = store.effectivePolicies(user.userId, namespace);
+    const policies = store.effectivePolicies(user.userId, namespace, scope?.tenantId);
     const checkResultList = requireStringArray(args, 'resources').map((resource) => ({
       namespaceCode: namespace,
       action,

@@ -18,9 +18,11 @@ import { summarize } from '../api/authorized-resources.js';
 export function registerRoles(ctx: FamilyContext): void {
   const { store, route } = ctx;
 
-  route('POST', 'create-role', (args) =>
+  // A tenant-scoped ManagementClient (scope.tenantId) creates, finds and assigns that tenant's roles.
+  route('POST', 'create-role', (args, scope) =>
     roleDto(
       store.createRole({
+        tenantId: scope?.tenantId,
         code: requireString(args, 'code'),
         name: optionalString(args, 'name'),
         description: optionalString(args, 'description'),
@@ -30,16 +32,17 @@ export function registerRoles(ctx: FamilyContext): void {
     ),
   );
 
-  route('GET', 'get-role', (args) =>
-    roleDto(store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'))),
+  route('GET', 'get-role', (args, scope) =>
+    roleDto(store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'), scope?.tenantId)),
   );
 
-  route('GET', 'list-roles', (args) => {
+  route('GET', 'list-roles', (args, scope) => {
     const { page, limit } = pagination(args);
     const namespace = optionalString(args, 'namespace');
     const keywords = optionalString(args, 'keywords')?.toLowerCase();
     const roles = [...store.roles.values()].filter(
       (r) =>
+        r.tenantId === scope?.tenantId &&
         (!namespace || r.namespace === namespace) &&
         (!keywords || r.code.toLowerCase().includes(keywords) || r.name.toLowerCase().includes(keywords)),
     );
@@ -103,17 +106,17 @@ export function registerRoles(ctx: FamilyContext): void {
     });
   };
 
-  route('POST', 'assign-role', (args) => {
+  route('POST', 'assign-role', (args, scope) => {
     const code = requireString(args, 'code');
     const targets = roleTargets(args);
-    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, true);
+    assign(store.requireRole(code, optionalString(args, 'namespace'), scope?.tenantId), targets, true);
     return { success: true };
   });
 
-  route('POST', 'revoke-role', (args) => {
+  route('POST', 'revoke-role', (args, scope) => {
     const code = requireString(args, 'code');
     const targets = roleTargets(args);
-    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, false);
+    assign(store.requireRole(code, optionalString(args, 'namespace'), scope?.tenantId), targets, false);
     return { success: true };
   });
 
