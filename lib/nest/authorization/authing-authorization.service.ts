@@ -42,15 +42,14 @@ interface Answer {
 export class AuthingAuthorization {
   readonly #answers: AnswerCache<Answer>;
   readonly #logger = new Logger('AuthingAuthorization');
-  readonly #tenancy: TenancyDispatch | undefined;
+  /** With the `tenancy` option: the tenants whose ManagementClients answer their questions. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(ManagementClient) private readonly management: ManagementClient,
-    @Optional() @Inject(AUTHING_TENANCY) tenancy?: TenancyDispatch,
   ) {
     this.#answers = new AnswerCache<Answer>(options.authorization.cacheTtl);
-    this.#tenancy = tenancy?.enabled ? tenancy : undefined;
   }
 
   /**
@@ -108,7 +107,8 @@ export class AuthingAuthorization {
   /** The ManagementClient of a tenant (by name), or the module's. */
   #managementOf(tenant: string | undefined): ManagementClient {
     if (tenant === undefined) return this.management;
-    const context = typeof tenant === 'string' ? this.#tenancy?.get(tenant) : undefined;
+    const tenancy = this.tenancy?.enabled ? this.tenancy : undefined;
+    const context = typeof tenant === 'string' ? tenancy?.get(tenant) : undefined;
     if (!context) throw new AuthingArgumentError('tenant', 'must name a tenant of the tenancy option');
     return context.management;
   }

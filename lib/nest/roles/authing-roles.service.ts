@@ -40,16 +40,15 @@ export class AuthingRolesService {
   readonly #permissions = new TtlCache<Promise<string[]>>(10_000);
   readonly #logger = new Logger('AuthingRoles');
   readonly #tokenRoles: TokenRoles;
-  readonly #tenancy: TenancyDispatch | undefined;
+  /** With the `tenancy` option: the tenants whose ManagementClients answer their lookups. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
     @Inject(ManagementClient) private readonly management: ManagementClient,
     @Inject(AUTHING_ROOT_CLIENT) root: AuthenticationClient,
-    @Optional() @Inject(AUTHING_TENANCY) tenancy?: TenancyDispatch,
   ) {
     this.#tokenRoles = new TokenRoles(root, options.roles.cacheTtl);
-    this.#tenancy = tenancy?.enabled ? tenancy : undefined;
   }
 
   /** The user's role codes. */
@@ -127,7 +126,7 @@ export class AuthingRolesService {
    */
   #managementOf(tenant: string | undefined): ManagementClient {
     if (tenant === undefined) return this.management;
-    const context = this.#tenancy?.get(tenant);
+    const context = this.tenancy?.enabled ? this.tenancy.get(tenant) : undefined;
     if (!context) throw new AuthingArgumentError('tenant', `names no configured tenant ("${tenant}")`);
     return context.management;
   }
