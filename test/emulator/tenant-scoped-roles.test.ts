@@ -84,3 +84,12 @@ test('isActionAllowed and checkPermission answer within the tenant that granted'
   expect(await check(globex)).toBe(false);
   expect(emulator.managementCallsFor('/api/v3/is-action-allowed', 'acme')).toBeGreaterThan(0);
 });
+
+test("deleting and renaming in a tenant touch that tenant's role only", async () => {
+  expect((await globex.updateRole({ code: 'admin', newCode: 'owner' } as never)).statusCode).toBe(200);
+  expect(codes(await globex.listRoles({}))).toEqual(['owner']);
+  expect((await acme.deleteRolesBatch({ codeList: ['admin'] })).statusCode).toBe(200);
+  expect(codes(await acme.listRoles({}))).toEqual(['billing']);
+  expect(codes(await pool.listRoles({}))).toEqual(['admin']);
+  expect((await pool.getRole({ code: 'admin' })).statusCode).toBe(200);
+});

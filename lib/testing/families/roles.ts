@@ -49,17 +49,17 @@ export function registerRoles(ctx: FamilyContext): void {
     return paginate(roles.map(roleDto), page, limit);
   });
 
-  route('POST', 'delete-roles-batch', (args) => {
+  route('POST', 'delete-roles-batch', (args, scope) => {
     const namespace = optionalString(args, 'namespace');
     for (const code of requireStringArray(args, 'codeList')) {
-      const role = store.findRole(code, namespace);
+      const role = store.findRole(code, namespace, scope?.tenantId);
       if (role) store.deleteRole(role);
     }
     return { success: true };
   });
 
-  route('POST', 'update-role', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+  route('POST', 'update-role', (args, scope) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'), scope?.tenantId);
     const newCode = requireString(args, 'newCode');
     store.renameRole(role, newCode);
     role.name = optionalString(args, 'name') ?? role.name;
@@ -121,26 +121,26 @@ export function registerRoles(ctx: FamilyContext): void {
   });
 
   /** `roles: [{ code, namespace }]`, all checked before any change. */
-  const rolesOf = (args: Args): RoleRecord[] =>
+  const rolesOf = (args: Args, tenantId: string | undefined): RoleRecord[] =>
     requireArray(args, 'roles').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roles[${i}] must be an object`);
-      return store.requireRole(requireString(raw as Args, 'code'), optionalString(raw as Args, 'namespace'));
+      return store.requireRole(requireString(raw as Args, 'code'), optionalString(raw as Args, 'namespace'), tenantId);
     });
 
-  route('POST', 'assign-role-batch', (args) => {
+  route('POST', 'assign-role-batch', (args, scope) => {
     const targets = roleTargets(args);
-    for (const role of rolesOf(args)) assign(role, targets, true);
+    for (const role of rolesOf(args, scope?.tenantId)) assign(role, targets, true);
     return { success: true };
   });
 
-  route('POST', 'revoke-role-batch', (args) => {
+  route('POST', 'revoke-role-batch', (args, scope) => {
     const targets = roleTargets(args);
-    for (const role of rolesOf(args)) assign(role, targets, false);
+    for (const role of rolesOf(args, scope?.tenantId)) assign(role, targets, false);
     return { success: true };
   });
 
-  route('GET', 'list-role-departments', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+  route('GET', 'list-role-departments', (args, scope) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'), scope?.tenantId);
     const { page, limit } = pagination(args);
     const departments = store.collections.of('departments');
     const list = store
@@ -184,12 +184,15 @@ export function registerRoles(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'check-role-params', (args) => {
+  route('POST', 'check-role-params', (args, scope) => {
     const code = optionalString(args, 'code');
     const name = optionalString(args, 'name');
     const namespace = optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
     const taken = [...store.roles.values()].some(
-      (r) => r.namespace === namespace && ((code && r.code === code) || (name && r.name === name)),
+      (r) =>
+        r.tenantId === scope?.tenantId &&
+        r.namespace === namespace &&
+        ((code && r.code === code) || (name && r.name === name)),
     );
     return { checkResult: !taken, message: taken ? 'The role code or name is already taken' : '' };
   });
@@ -214,8 +217,8 @@ export function registerRoles(ctx: FamilyContext): void {
     return paginate(list, page, limit);
   });
 
-  route('GET', 'list-role-members', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
+  route('GET', 'list-role-members', (args, scope) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'), scope?.tenantId);
     const { page, limit } = pagination(args);
     const withCustomData = optionalBoolean(args, 'withCustomData');
     const users = [...role.members]
@@ -225,9 +228,9 @@ export function registerRoles(ctx: FamilyContext): void {
     return paginate(users, page, limit);
   });
 
-  route('GET', 'get-role-authorized-resources', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
-    const list = summarize(store.policiesOf('ROLE', role.code, role.namespace), store, args);
+  route('GET', 'get-role-authorized-resources', (args, scope) => {
+    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'), scope?.tenantId);
+    const list = summarize(store.policiesOf('ROLE', role.code, role.namespace, role.tenantId), store, args);
     return { list, totalCount: list.length };
   });
 }
