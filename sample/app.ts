@@ -38,6 +38,8 @@ export interface SampleAppOptions {
    * Default: the demo account when the sample starts its own emulator, else nobody.
    */
   tenantMembers?: string[];
+  /** Of those, the accounts given each tenant's own `admin` role (default: the demo account). */
+  tenantAdmins?: string[];
 }
 
 export interface SampleApp {
@@ -109,7 +111,12 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<S
         host: emulator.host,
         scope: env.AUTHING_SCOPE || undefined,
         // Two tenants on the same emulator, each with its own application: /t/acme and /t/globex.
-        tenants: sampleTenants(emulator, publicUrl, options.tenantMembers ?? (demo ? [demo.email] : [])),
+        tenants: sampleTenants(
+          emulator,
+          publicUrl,
+          options.tenantMembers ?? (demo ? [demo.email] : []),
+          options.tenantAdmins ?? (demo ? [demo.email] : []),
+        ),
       };
     }
 

@@ -11,10 +11,15 @@ export type SampleTenantName = (typeof SAMPLE_TENANTS)[number]['name'];
 
 /**
  * Registers the tenants on the emulator (an application and an Authing tenant each, `members` as
- * its members) and returns the module's `tenancy.tenants`. Idempotent: a second sample copy on the
- * same emulator adds its redirect URIs only.
+ * its members, `admins` holding the tenant's own `admin` role) and returns the module's
+ * `tenancy.tenants`. Idempotent: a second sample copy on the same emulator adds its redirect URIs only.
  */
-export function sampleTenants(emulator: AuthingEmulator, publicUrl: string, members: string[]): AuthingTenantOptions[] {
+export function sampleTenants(
+  emulator: AuthingEmulator,
+  publicUrl: string,
+  members: string[],
+  admins: string[] = [],
+): AuthingTenantOptions[] {
   return SAMPLE_TENANTS.map((tenant) => {
     const callback = `${publicUrl}/t/${tenant.name}/callback`;
     const home = `${publicUrl}/t/${tenant.name}`;
@@ -30,7 +35,10 @@ export function sampleTenants(emulator: AuthingEmulator, publicUrl: string, memb
           redirectUris: [callback],
           logoutRedirectUris: [home],
         });
-    if (!existing) emulator.addTenant({ tenantId: tenant.tenantId, name: tenant.label, members });
+    if (!existing) {
+      // Roles are the tenant's own: the tenant's ManagementClient (its tenantId) answers @Roles there.
+      emulator.addTenant({ tenantId: tenant.tenantId, name: tenant.label, members, roles: { admin: admins } });
+    }
     return {
       name: tenant.name,
       appId: app.appId,

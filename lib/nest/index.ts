@@ -31,6 +31,7 @@ export {
   isManagementConfigured,
 } from './providers/unconfigured-management-client.js';
 export { AuthingRolesService } from './roles/authing-roles.service.js';
+export type { AuthingRolesLookup } from './roles/authing-roles.service.js';
 export { AuthingAuthorization } from './authorization/authing-authorization.service.js';
 export type { AuthingAuthorizationCheck } from './authorization/authing-authorization.service.js';
 export { ResourceAccess } from './authorization/decorators.js';

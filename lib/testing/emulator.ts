@@ -24,6 +24,7 @@ import { EventSockets } from './events/socket-server.js';
 import { generateSigningKey, KeyRing } from './keys.js';
 import { Lockout, resolveLockout } from './lockout.js';
 import { managementRoutes, type ManagementHandler } from './management-api.js';
+import type { ManagementScope } from './api/registry.js';
 import { OidcFrontDoor } from './oidc.js';
 import { hashPassword } from './passwords.js';
 import { readJsonFile, writeJsonAtomic } from './persistence.js';
@@ -97,6 +98,8 @@ export class AuthingEmulator {
   #refreshTokenTtl = 0;
   readonly #counts = new Map<string, number>();
   #requestCount = 0;
+  /** Signed management calls per tenant (`''`: the user pool) and path. */
+  readonly #tenantCounts = new Map<string, number>();
   #ready = false;
   #sweeper: NodeJS.Timeout | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
@@ -312,8 +315,17 @@ export class AuthingEmulator {
     return this.#counts.get(path) ?? 0;
   }
 
+  /**
+   * Signed management calls to `path` (e.g. `/api/v3/get-user-roles`) made in the Authing tenant
+   * `tenantId` (by a ManagementClient created with that `tenantId`), or in the user pool when omitted.
+   */
+  managementCallsFor(path: string, tenantId?: string): number {
+    return this.#tenantCounts.get(`${tenantId ?? ''}\u0000${path}`) ?? 0;
+  }
+
   resetRequestCounts(): void {
     this.#counts.clear();
+    this.#tenantCounts.clear();
     this.#requestCount = 0;
   }
 
@@ -498,6 +510,16 @@ export class AuthingEmulator {
     return this.origin.replace(/^http/, 'ws');
   }
 
+  /**
+   * The tenant a signed management call acts in: the official SDK's `tenantId` option travels as
+   * `x-authing-app-id`; a value naming no tenant (an application id) leaves the call in the user pool.
+   */
+  #scopeOf(req: IncomingMessage): ManagementScope {
+    const named = req.headers['x-authing-app-id'];
+    if (typeof named !== 'string' || !this.#store.collections.of('tenants').has(named)) return {};
+    return { tenantId: named };
+  }
+
   /** `/api/...`: every answer is an Authing envelope at HTTP 200, success or business error. */
   async #api(req: IncomingMessage, res: ServerResponse, path: string, rawUrl: string): Promise<void> {
     const requestId = newRequestId();
@@ -519,7 +541,10 @@ export class AuthingEmulator {
       if (endUser) return sendJson(res, 200, successEnvelope(await endUser(args, req.headers)), cors);
       if (management) {
         this.#verifier.verify(method, path, req.headers, candidates);
-        return sendJson(res, 200, successEnvelope(await management(args)), cors);
+        const scope = this.#scopeOf(req);
+        const counted = `${scope.tenantId ?? ''}\u0000${path}`;
+        this.#tenantCounts.set(counted, (this.#tenantCounts.get(counted) ?? 0) + 1);
+        return sendJson(res, 200, successEnvelope(await management(args, scope)), cors);
       }
       throw new ApiError(
         404,

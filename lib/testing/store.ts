@@ -268,9 +268,10 @@ export class Store {
     description?: string;
     namespace?: string;
     disableTime?: number;
+    tenantId?: string;
   }): RoleRecord {
     const namespace = input.namespace || DEFAULT_NAMESPACE;
-    const key = roleKey(namespace, input.code);
+    const key = roleKey(namespace, input.code, input.tenantId);
     if (this.roles.has(key)) throw conflict(`Role ${input.code} already exists in namespace ${namespace}`);
     const role: RoleRecord = {
       id: newId(),
@@ -282,37 +283,50 @@ export class Store {
       disableTime: input.disableTime,
       createdAt: now(),
       members: new Set(),
+      ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
     };
     this.roles.set(key, role);
     this.changed();
     return role;
   }
 
-  findRole(code: string, namespace?: string): RoleRecord | undefined {
-    return this.roles.get(roleKey(namespace || DEFAULT_NAMESPACE, code));
+  /** The role `code` of `namespace`, in the user pool or (with `tenantId`) in that tenant only. */
+  findRole(code: string, namespace?: string, tenantId?: string): RoleRecord | undefined {
+    return this.roles.get(roleKey(namespace || DEFAULT_NAMESPACE, code, tenantId));
   }
 
-  requireRole(code: string, namespace?: string): RoleRecord {
-    const role = this.findRole(code, namespace);
+  requireRole(code: string, namespace?: string, tenantId?: string): RoleRecord {
+    const role = this.findRole(code, namespace, tenantId);
     if (!role) throw notFound(`Role ${code} does not exist in namespace ${namespace || DEFAULT_NAMESPACE}`);
     return role;
   }
 
   deleteRole(role: RoleRecord): void {
-    this.roles.delete(roleKey(role.namespace, role.code));
+    this.roles.delete(roleKey(role.namespace, role.code, role.tenantId));
     this.policies = this.policies.filter(
-      (p) => !(p.targetType === 'ROLE' && p.targetIdentifier === role.code && p.namespace === role.namespace),
+      (p) =>
+        !(
+          p.targetType === 'ROLE' &&
+          p.targetIdentifier === role.code &&
+          p.namespace === role.namespace &&
+          p.tenantId === role.tenantId
+        ),
     );
     this.changed();
   }
 
   renameRole(role: RoleRecord, newCode: string): void {
     if (newCode === role.code) return;
-    const key = roleKey(role.namespace, newCode);
+    const key = roleKey(role.namespace, newCode, role.tenantId);
     if (this.roles.has(key)) throw conflict(`Role ${newCode} already exists in namespace ${role.namespace}`);
-    this.roles.delete(roleKey(role.namespace, role.code));
+    this.roles.delete(roleKey(role.namespace, role.code, role.tenantId));
     for (const p of this.policies) {
-      if (p.targetType === 'ROLE' && p.targetIdentifier === role.code && p.namespace === role.namespace) {
+      if (
+        p.targetType === 'ROLE' &&
+        p.targetIdentifier === role.code &&
+        p.namespace === role.namespace &&
+        p.tenantId === role.tenantId
+      ) {
         p.targetIdentifier = newCode;
       }
     }
@@ -320,11 +334,15 @@ export class Store {
     this.roles.set(key, role);
   }
 
-  /** A user's roles: assigned directly, or to a department the user is a member of. */
-  rolesOfUser(userId: string, namespace?: string): RoleRecord[] {
+  /**
+   * A user's roles: assigned directly, or to a department the user is a member of; those of the user
+   * pool, or (with `tenantId`) those of that tenant only.
+   */
+  rolesOfUser(userId: string, namespace?: string, tenantId?: string): RoleRecord[] {
     const departments = this.departmentsOfUser(userId);
     return [...this.roles.values()].filter(
       (r) =>
+        r.tenantId === tenantId &&
         (namespace === undefined || r.namespace === namespace) &&
         (r.members.has(userId) || departments.some((d) => this.roleDepartments(r).includes(d))),
     );
@@ -341,14 +359,15 @@ export class Store {
 
   /** Ids of the departments a role is assigned to. */
   roleDepartments(role: RoleRecord): string[] {
-    const row = this.collections.of('roleDepartments').get(roleKey(role.namespace, role.code));
+    const row = this.collections.of('roleDepartments').get(roleKey(role.namespace, role.code, role.tenantId));
     return Array.isArray(row?.departmentIds) ? (row.departmentIds as string[]) : [];
   }
 
   setRoleDepartments(role: RoleRecord, departmentIds: string[]): void {
     const rows = this.collections.of('roleDepartments');
-    if (departmentIds.length === 0) rows.delete(roleKey(role.namespace, role.code));
-    else rows.set(roleKey(role.namespace, role.code), { departmentIds: [...new Set(departmentIds)] });
+    const key = roleKey(role.namespace, role.code, role.tenantId);
+    if (departmentIds.length === 0) rows.delete(key);
+    else rows.set(key, { departmentIds: [...new Set(departmentIds)] });
     this.changed();
   }
 
@@ -416,6 +435,7 @@ export class Store {
     const existing = this.policies.find(
       (p) =>
         p.namespace === policy.namespace &&
+        p.tenantId === policy.tenantId &&
         p.targetType === policy.targetType &&
         p.targetIdentifier === policy.targetIdentifier &&
         p.resourceCode === policy.resourceCode,
@@ -425,26 +445,41 @@ export class Store {
     this.changed();
   }
 
-  /** Policies that apply to a target directly. */
-  policiesOf(targetType: PolicyTargetType, targetIdentifier: string, namespace?: string): PolicyRecord[] {
+  /** Policies that apply to a target directly (granted in the user pool, or with `tenantId` in that tenant). */
+  policiesOf(
+    targetType: PolicyTargetType,
+    targetIdentifier: string,
+    namespace?: string,
+    tenantId?: string,
+  ): PolicyRecord[] {
     return this.policies.filter(
       (p) =>
+        p.tenantId === tenantId &&
         p.targetType === targetType &&
         p.targetIdentifier === targetIdentifier &&
         (namespace === undefined || p.namespace === namespace),
     );
   }
 
-  /** Everything a user may do: own policies plus those of their roles and groups. */
-  effectivePolicies(userId: string, namespace?: string): PolicyRecord[] {
-    const out = this.policiesOf('USER', userId, namespace);
-    for (const role of this.rolesOfUser(userId)) {
+  /**
+   * Everything a user may do: own policies plus those of their roles and groups; in the user pool,
+   * or (with `tenantId`) in that tenant: its roles and what was granted there.
+   */
+  effectivePolicies(userId: string, namespace?: string, tenantId?: string): PolicyRecord[] {
+    const out = this.policiesOf('USER', userId, namespace, tenantId);
+    for (const role of this.rolesOfUser(userId, undefined, tenantId)) {
       out.push(
-        ...this.policiesOf('ROLE', role.code, role.namespace).filter((p) => !namespace || p.namespace === namespace),
+        ...this.policiesOf('ROLE', role.code, role.namespace, tenantId).filter(
+          (p) => !namespace || p.namespace === namespace,
+        ),
       );
     }
-    for (const group of this.groupsOfUser(userId)) out.push(...this.policiesOf('GROUP', group.code, namespace));
-    for (const id of this.departmentsOfUser(userId)) out.push(...this.policiesOf('DEPARTMENT', id, namespace));
+    for (const group of this.groupsOfUser(userId)) {
+      out.push(...this.policiesOf('GROUP', group.code, namespace, tenantId));
+    }
+    for (const id of this.departmentsOfUser(userId)) {
+      out.push(...this.policiesOf('DEPARTMENT', id, namespace, tenantId));
+    }
     return out;
   }
 
@@ -502,7 +537,9 @@ export class Store {
       this.users.set(user.userId, user);
       this.#index(user);
     }
-    for (const r of state.roles) this.roles.set(roleKey(r.namespace, r.code), { ...r, members: new Set(r.members) });
+    for (const r of state.roles) {
+      this.roles.set(roleKey(r.namespace, r.code, r.tenantId), { ...r, members: new Set(r.members) });
+    }
     for (const g of state.groups) this.groups.set(g.code, { ...g, members: new Set(g.members) });
     for (const r of state.resources) this.resources.set(roleKey(r.namespace, r.code), r);
     this.policies = state.policies;

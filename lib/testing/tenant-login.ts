@@ -45,17 +45,19 @@ export function tenantLoginRefusal(store: Store, tenantId: string, userId: strin
 /** Creates a tenant row as the management API would (`create-tenant`). */
 export function createTenant(
   store: Store,
-  seed: { tenantId?: string; name: string; appIds?: string[]; members?: string[] },
+  seed: { tenantId?: string; name: string; appIds?: string[]; members?: string[]; roles?: Record<string, string[]> },
 ): { tenantId: string; name: string } {
   const tenants = store.collections.of('tenants');
   const tenantId = seed.tenantId ?? newId();
   if (tenants.has(tenantId)) throw new Error(`addTenant: tenant "${tenantId}" already exists`);
-  // Members by user id, email, username or phone.
-  const members = (seed.members ?? []).map((account) => {
+  // Members (and role holders) by user id, email, username or phone.
+  const userIdOf = (account: string): string => {
     const user = store.users.get(account) ?? store.findByAccount(account);
     if (!user) throw new Error(`addTenant: no user "${account}"`);
     return user.userId;
-  });
+  };
+  const members = (seed.members ?? []).map(userIdOf);
+  const roles = Object.entries(seed.roles ?? {}).map(([code, holders]) => ({ code, holders: holders.map(userIdOf) }));
   const at = now();
   tenants.set(tenantId, {
     tenantId,
@@ -67,6 +69,10 @@ export function createTenant(
     createdAt: at,
     updatedAt: at,
   });
+  for (const { code, holders } of roles) {
+    const role = store.createRole({ code, tenantId });
+    for (const userId of holders) role.members.add(userId);
+  }
   store.changed();
   return { tenantId, name: seed.name };
 }

@@ -91,6 +91,11 @@ export interface EmulatorTenantSeed {
   appIds?: string[];
   /** Members: user ids, emails, usernames or phones. */
   members?: string[];
+  /**
+   * The tenant's own roles (default namespace), by code, each with the accounts holding it: what a
+   * ManagementClient created with this `tenantId` sees (`getUserRoles`, `isActionAllowed`...).
+   */
+  roles?: Record<string, string[]>;
 }
 
 /** Where the emulator writes its log lines. Request lines carry method, path, status and time only. */

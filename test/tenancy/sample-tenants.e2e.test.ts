@@ -22,7 +22,13 @@ beforeAll(async () => {
       ],
     },
   });
-  sample = await createSampleApp({ port: 0, emulator, logger: false, tenantMembers: [ADMIN.email, READER.email] });
+  sample = await createSampleApp({
+    port: 0,
+    emulator,
+    logger: false,
+    tenantMembers: [ADMIN.email, READER.email],
+    tenantAdmins: [ADMIN.email],
+  });
 });
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuthingArgumentError, ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS } from '../constants.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { AnswerCache } from './answer-cache.js';
 import { DEFAULT_NAMESPACE, type AuthingResourceApi } from './requirements.js';
+import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 
 /** Options of one {@link AuthingAuthorization.isAllowed} question. */
 export interface AuthingAuthorizationCheck {
@@ -12,6 +13,11 @@ export interface AuthingAuthorizationCheck {
   namespace?: string;
   /** Which Authing call answers. Default: the module's `authorization.api` (`isActionAllowed`). */
   api?: AuthingResourceApi;
+  /**
+   * A tenant of the `tenancy` option, by name: that tenant's ManagementClient answers, and the answer
+   * is cached for that tenant only. Default: the module's own ManagementClient.
+   */
+  tenant?: string;
 }
 
 interface Answer {
@@ -25,6 +31,9 @@ interface Answer {
  * or a whole resource), through the ManagementClient: `isActionAllowed` (default) or
  * `checkPermission`. `@ResourceAccess()` uses it; inject it for the same check in code.
  *
+ * With the `tenancy` option, `@ResourceAccess()` asks through the ManagementClient of the request's
+ * tenant; in code, name the tenant (`{ tenant }`).
+ *
  * Answers, allowed or denied, are reused for `authorization.cacheTtl` ms (default 5000); concurrent
  * identical questions share one call. Network failures reject (the guard answers 503) and are not
  * remembered; an error envelope from Authing counts as denied, is logged, and is not remembered.
@@ -33,6 +42,8 @@ interface Answer {
 export class AuthingAuthorization {
   readonly #answers: AnswerCache<Answer>;
   readonly #logger = new Logger('AuthingAuthorization');
+  /** With the `tenancy` option: the tenants whose ManagementClients answer their questions. */
+  @Optional() @Inject(AUTHING_TENANCY) private readonly tenancy?: TenancyDispatch;
 
   constructor(
     @Inject(AUTHING_RESOLVED_OPTIONS) private readonly options: ResolvedAuthingOptions,
@@ -43,7 +54,8 @@ export class AuthingAuthorization {
 
   /**
    * Whether `user` (an {@link AuthingUser} or a user id) may perform `action` on `resource`.
-   * Throws {@link AuthingArgumentError} for an empty argument; rejects when Authing is unreachable.
+   * Throws {@link AuthingArgumentError} for an empty argument or an unknown tenant; rejects when
+   * Authing is unreachable.
    */
   isAllowed(
     user: AuthingUser | string,
@@ -56,12 +68,13 @@ export class AuthingAuthorization {
     nonEmpty(action, 'action');
     nonEmpty(resource, 'resource');
     if (check.namespace !== undefined) nonEmpty(check.namespace, 'namespace');
+    if (check.tenant !== undefined) this.#managementOf(check.tenant);
     const api = check.api ?? this.options.authorization.api;
     if (api !== 'isActionAllowed' && api !== 'checkPermission') {
       throw new AuthingArgumentError('api', "must be 'isActionAllowed' or 'checkPermission'");
     }
     const namespace = check.namespace ?? this.options.authorization.namespace;
-    return this.ask(userId, action, resource, namespace, api);
+    return this.ask(userId, action, resource, namespace, api, check.tenant);
   }
 
   /**
@@ -74,10 +87,12 @@ export class AuthingAuthorization {
     resource: string,
     namespace: string | undefined,
     api: AuthingResourceApi,
+    tenant?: string,
   ): Promise<boolean> {
+    const management = this.#managementOf(tenant);
     const answer = await this.#answers.get(
-      keyOf(userId, action, resource, namespace, api),
-      () => this.#call(userId, action, resource, namespace, api),
+      keyOf(userId, tenant, action, resource, namespace, api),
+      () => this.#call(management, userId, action, resource, namespace, api),
       (settled) => !settled.refused,
     );
     return answer.allowed;
@@ -89,7 +104,17 @@ export class AuthingAuthorization {
     else this.#answers.forget((key) => key.startsWith(`${userId}\u0000`));
   }
 
+  /** The ManagementClient of a tenant (by name), or the module's. */
+  #managementOf(tenant: string | undefined): ManagementClient {
+    if (tenant === undefined) return this.management;
+    const tenancy = this.tenancy?.enabled ? this.tenancy : undefined;
+    const context = typeof tenant === 'string' ? tenancy?.get(tenant) : undefined;
+    if (!context) throw new AuthingArgumentError('tenant', 'must name a tenant of the tenancy option');
+    return context.management;
+  }
+
   async #call(
+    management: ManagementClient,
     userId: string,
     action: string,
     resource: string,
@@ -97,7 +122,7 @@ export class AuthingAuthorization {
     api: AuthingResourceApi,
   ): Promise<Answer> {
     if (api === 'checkPermission') {
-      const response = await this.management.checkPermission({
+      const response = await management.checkPermission({
         userId,
         action,
         resources: [resource],
@@ -108,7 +133,7 @@ export class AuthingAuthorization {
       const result = response.data?.checkResultList?.find((r) => r.resource === resource);
       return { allowed: result?.enabled === true, refused: false };
     }
-    const response = await this.management.isActionAllowed({
+    const response = await management.isActionAllowed({
       userId,
       action,
       resource,
@@ -126,14 +151,16 @@ export class AuthingAuthorization {
   }
 }
 
+/** The tenant comes right after the user: one tenant's answer never serves another's question. */
 function keyOf(
   userId: string,
+  tenant: string | undefined,
   action: string,
   resource: string,
   namespace: string | undefined,
   api: AuthingResourceApi,
 ): string {
-  return `${userId}\u0000${namespace ?? ''}\u0000${api}\u0000${action}\u0000${resource}`;
+  return `${userId}\u0000${tenant ?? ''}\u0000${namespace ?? ''}\u0000${api}\u0000${action}\u0000${resource}`;
 }
 
 function nonEmpty(value: unknown, argument: string): asserts value is string {

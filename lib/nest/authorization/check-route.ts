@@ -6,6 +6,7 @@ import type { AuthingAuthorization } from './authing-authorization.service.js';
 import { resourceIdOf } from './resource-id.js';
 import { DEFAULT_NAMESPACE, meets, missingOf, type NormalisedRequirement } from './requirements.js';
 import type { RouteRequirements } from './route-requirements.js';
+import type { TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 
 /** What the check needs: where roles come from, the resource questions, the module's defaults. */
 export interface RouteCheckDeps {
@@ -14,6 +15,8 @@ export interface RouteCheckDeps {
   rolesNamespace: string | undefined;
   resourceNamespace: string | undefined;
   resourceApi: 'isActionAllowed' | 'checkPermission';
+  /** Only with the `tenancy` option: the request's tenant's management scope answers. */
+  tenancy: TenancyDispatch | undefined;
 }
 
 /**
@@ -27,9 +30,12 @@ export async function checkRoute(
   user: AuthingUser,
   requirements: RouteRequirements,
 ): Promise<void> {
+  // The request's tenant (resolved once per request, memoised); undefined without tenancy.
+  const tenant = deps.tenancy?.contextOf(transport.request)?.name;
+  const lookup = tenant === undefined ? undefined : { tenant };
   for (const requirement of requirements.roles) {
     const namespace = requirement.namespace ?? deps.rolesNamespace ?? DEFAULT_NAMESPACE;
-    const held = await deps.roles.rolesIn(user, namespace);
+    const held = await deps.roles.rolesIn(user, namespace, lookup);
     if (!meets(held, requirement.codes, requirement.match)) {
       throw forbidden(transport, roleMessage(requirement, namespace), {
         reason: 'missing_role',
@@ -39,7 +45,7 @@ export async function checkRoute(
   }
   for (const requirement of requirements.permissions) {
     const namespace = requirement.namespace ?? deps.rolesNamespace ?? DEFAULT_NAMESPACE;
-    const held = await deps.roles.permissionsIn(user, namespace);
+    const held = await deps.roles.permissionsIn(user, namespace, lookup);
     if (!meets(held, requirement.codes, requirement.match)) {
       const message =
         requirement.match === 'all'
@@ -75,7 +81,7 @@ export async function checkRoute(
   });
   // Asked together: the slowest answer, not their sum, is what the request waits for.
   const answers = await Promise.all(
-    questions.map((q) => deps.authorization.ask(user.sub, q.action, q.resource, q.namespace, q.api)),
+    questions.map((q) => deps.authorization.ask(user.sub, q.action, q.resource, q.namespace, q.api, tenant)),
   );
   const denied = answers.findIndex((allowed) => !allowed);
   if (denied >= 0) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
@@ -11,6 +11,7 @@ import { checkRoute, type RouteCheckDeps } from '../authorization/check-route.js
 import { readRequirements, type RouteRequirements } from '../authorization/route-requirements.js';
 import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
 import { attachUser, attachedUser } from '../request/request-state.js';
+import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { crossSiteRefused, loadWsException, unauthorized, unavailable, unsupportedContext } from './guard-errors.js';
 
 /** A context the guards can authenticate (RPC and unknown ones are refused). */
@@ -41,8 +42,10 @@ export class AuthingAccessPolicy {
     @Inject(AuthingRolesService) roles: AuthingRolesService,
     @Inject(AuthingAuthorization) authorization: AuthingAuthorization,
     @Inject(AUTHING_RESOLVED_OPTIONS) options: ResolvedAuthingOptions,
+    @Optional() @Inject(AUTHING_TENANCY) tenancy?: TenancyDispatch,
   ) {
     this.#checkDeps = {
+      tenancy: tenancy?.enabled ? tenancy : undefined,
       roles,
       authorization,
       rolesNamespace: options.roles.namespace,

@@ -32,6 +32,8 @@ export interface TenancyDispatch {
    * application; `null` when the request must be refused (`unmatched: 'refuse'`).
    */
   contextOf(request: AuthingRequest): TenantContext | undefined | null;
+  /** The tenant named `name` (one of the configured or added tenants), if any. */
+  get(name: string): TenantContext | undefined;
   /** The authenticator of the request's tenant, or of the module's own application; undefined: refused. */
   authenticatorOf(request: AuthingRequest): AuthingAuthenticator | undefined;
 }

@@ -3,8 +3,16 @@ import type { HttpMethod } from '../../sdk/catalogue/endpoint.js';
 import { MAX_LOG_ROWS, newId, type Store, type UserRecord } from '../store.js';
 import { optionalString, requireString, type Args } from '../validate.js';
 
-/** A management endpoint: validated arguments in, `data` of the success envelope out. */
-export type ManagementHandler = (args: Args) => unknown;
+/**
+ * Where a management call acts: the user pool, or the Authing tenant a tenant-scoped ManagementClient
+ * names (its `tenantId` option, sent as `x-authing-app-id`).
+ */
+export interface ManagementScope {
+  readonly tenantId?: string;
+}
+
+/** A management endpoint: validated arguments (and the call's scope) in, `data` of the success envelope out. */
+export type ManagementHandler = (args: Args, scope?: ManagementScope) => unknown;
 
 /** What every entity family gets to register its routes: the store and a few shared look-ups. */
 export interface FamilyContext {
@@ -35,7 +43,7 @@ const READ_ONLY = /^(get|list|search|check|is|has|filter|preview)-|-exists$|(^|\
 function audited(store: Store, path: string, handler: ManagementHandler): ManagementHandler {
   const [verb = path, ...rest] = path.split('-');
   const entry = { operationType: verb, resourceType: rest.join('-') || verb, operationParam: path };
-  return async (args) => {
+  return async (args, scope) => {
     const log = (success: boolean): void => {
       const rows = store.collections.of('adminAuditLogs');
       const id = newId();
@@ -43,7 +51,7 @@ function audited(store: Store, path: string, handler: ManagementHandler): Manage
       if (rows.size > MAX_LOG_ROWS) rows.delete(rows.keys().next().value!);
     };
     try {
-      const data: unknown = await handler(args);
+      const data: unknown = await handler(args, scope);
       log(true);
       return data;
     } catch (error) {

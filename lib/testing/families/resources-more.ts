@@ -87,11 +87,11 @@ export function registerMoreResourceRoutes(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'is-action-allowed', (args) => {
+  route('POST', 'is-action-allowed', (args, scope) => {
     const user = store.requireUser(validation.requireString(args, 'userId'));
     const action = validation.requireString(args, 'action');
     const resource = validation.requireString(args, 'resource');
-    return { allowed: allows(store.effectivePolicies(user.userId, ns(args)), resource, action) };
+    return { allowed: allows(store.effectivePolicies(user.userId, ns(args), scope?.tenantId), resource, action) };
   });
   route('POST', 'check-external-user-permission', (args) => {
     const user = store.requireUser(validation.requireString(args, 'externalId'), 'external_id');

@@ -99,7 +99,7 @@ export function registerResources(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'authorize-resources', (args) => {
+  route('POST', 'authorize-resources', (args, scope) => {
     const namespace = validation.optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
     const list = validation.requireArray(args, 'list');
     const policies: PolicyRecord[] = [];
@@ -129,6 +129,7 @@ export function registerResources(ctx: FamilyContext): void {
             resourceCode: code,
             resourceType,
             actions,
+            ...(scope?.tenantId !== undefined ? { tenantId: scope.tenantId } : {}),
           });
         }
       }
@@ -150,14 +151,14 @@ export function registerResources(ctx: FamilyContext): void {
     return { list, totalCount: list.length };
   });
 
-  route('POST', 'check-permission', (args) => {
+  route('POST', 'check-permission', (args, scope) => {
     const user = store.requireUser(validation.requireString(args, 'userId'));
     const namespace =
       validation.optionalString(args, 'namespaceCode') ??
       validation.optionalString(args, 'namespace') ??
       DEFAULT_NAMESPACE;
     const action = validation.requireString(args, 'action');
-    const policies = store.effectivePolicies(user.userId, namespace);
+    const policies = store.effectivePolicies(user.userId, namespace, scope?.tenantId);
     const checkResultList = validation.requireStringArray(args, 'resources').map((resource) => ({
       namespaceCode: namespace,
       action,

@@ -1,16 +1,6 @@
 import { conflict, invalidArgument, notFound } from '../http.js';
 import { DEFAULT_NAMESPACE, roleDto, userDto, type RoleRecord, type UserRecord } from '../store.js';
-import {
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  paginate,
-  pagination,
-  requireArray,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import type { FamilyContext } from '../api/registry.js';
 import { summarize } from '../api/authorized-resources.js';
 
@@ -18,61 +8,74 @@ import { summarize } from '../api/authorized-resources.js';
 export function registerRoles(ctx: FamilyContext): void {
   const { store, route } = ctx;
 
-  route('POST', 'create-role', (args) =>
+  // A tenant-scoped ManagementClient (scope.tenantId) creates, finds and assigns that tenant's roles.
+  route('POST', 'create-role', (args, scope) =>
     roleDto(
       store.createRole({
-        code: requireString(args, 'code'),
-        name: optionalString(args, 'name'),
-        description: optionalString(args, 'description'),
-        namespace: optionalString(args, 'namespace'),
-        disableTime: optionalInteger(args, 'disableTime'),
+        tenantId: scope?.tenantId,
+        code: validation.requireString(args, 'code'),
+        name: validation.optionalString(args, 'name'),
+        description: validation.optionalString(args, 'description'),
+        namespace: validation.optionalString(args, 'namespace'),
+        disableTime: validation.optionalInteger(args, 'disableTime'),
       }),
     ),
   );
 
-  route('GET', 'get-role', (args) =>
-    roleDto(store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'))),
+  route('GET', 'get-role', (args, scope) =>
+    roleDto(
+      store.requireRole(
+        validation.requireString(args, 'code'),
+        validation.optionalString(args, 'namespace'),
+        scope?.tenantId,
+      ),
+    ),
   );
 
-  route('GET', 'list-roles', (args) => {
-    const { page, limit } = pagination(args);
-    const namespace = optionalString(args, 'namespace');
-    const keywords = optionalString(args, 'keywords')?.toLowerCase();
+  route('GET', 'list-roles', (args, scope) => {
+    const { page, limit } = validation.pagination(args);
+    const namespace = validation.optionalString(args, 'namespace');
+    const keywords = validation.optionalString(args, 'keywords')?.toLowerCase();
     const roles = [...store.roles.values()].filter(
       (r) =>
+        r.tenantId === scope?.tenantId &&
         (!namespace || r.namespace === namespace) &&
         (!keywords || r.code.toLowerCase().includes(keywords) || r.name.toLowerCase().includes(keywords)),
     );
-    return paginate(roles.map(roleDto), page, limit);
+    return validation.paginate(roles.map(roleDto), page, limit);
   });
 
-  route('POST', 'delete-roles-batch', (args) => {
-    const namespace = optionalString(args, 'namespace');
-    for (const code of requireStringArray(args, 'codeList')) {
-      const role = store.findRole(code, namespace);
+  route('POST', 'delete-roles-batch', (args, scope) => {
+    const namespace = validation.optionalString(args, 'namespace');
+    for (const code of validation.requireStringArray(args, 'codeList')) {
+      const role = store.findRole(code, namespace, scope?.tenantId);
       if (role) store.deleteRole(role);
     }
     return { success: true };
   });
 
-  route('POST', 'update-role', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
-    const newCode = requireString(args, 'newCode');
+  route('POST', 'update-role', (args, scope) => {
+    const role = store.requireRole(
+      validation.requireString(args, 'code'),
+      validation.optionalString(args, 'namespace'),
+      scope?.tenantId,
+    );
+    const newCode = validation.requireString(args, 'newCode');
     store.renameRole(role, newCode);
-    role.name = optionalString(args, 'name') ?? role.name;
-    role.description = optionalString(args, 'description') ?? role.description;
+    role.name = validation.optionalString(args, 'name') ?? role.name;
+    role.description = validation.optionalString(args, 'description') ?? role.description;
     store.changed();
     return { success: true };
   });
 
   /** Users and departments named by `targets` (USER or DEPARTMENT, as Authing accepts). */
-  const roleTargets = (args: Args): { users: UserRecord[]; departments: string[] } => {
+  const roleTargets = (args: validation.Args): { users: UserRecord[]; departments: string[] } => {
     const out = { users: [] as UserRecord[], departments: [] as string[] };
-    for (const [i, raw] of requireArray(args, 'targets').entries()) {
+    for (const [i, raw] of validation.requireArray(args, 'targets').entries()) {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field targets[${i}] must be an object`);
-      const target = raw as Args;
-      const type = requireString(target, 'targetType');
-      const identifier = requireString(target, 'targetIdentifier');
+      const target = raw as validation.Args;
+      const type = validation.requireString(target, 'targetType');
+      const identifier = validation.requireString(target, 'targetIdentifier');
       if (type === 'USER') out.users.push(store.requireUser(identifier));
       else if (type === 'DEPARTMENT') {
         if (!store.collections.of('departments').has(identifier)) {
@@ -103,77 +106,86 @@ export function registerRoles(ctx: FamilyContext): void {
     });
   };
 
-  route('POST', 'assign-role', (args) => {
-    const code = requireString(args, 'code');
+  route('POST', 'assign-role', (args, scope) => {
+    const code = validation.requireString(args, 'code');
     const targets = roleTargets(args);
-    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, true);
+    assign(store.requireRole(code, validation.optionalString(args, 'namespace'), scope?.tenantId), targets, true);
     return { success: true };
   });
 
-  route('POST', 'revoke-role', (args) => {
-    const code = requireString(args, 'code');
+  route('POST', 'revoke-role', (args, scope) => {
+    const code = validation.requireString(args, 'code');
     const targets = roleTargets(args);
-    assign(store.requireRole(code, optionalString(args, 'namespace')), targets, false);
+    assign(store.requireRole(code, validation.optionalString(args, 'namespace'), scope?.tenantId), targets, false);
     return { success: true };
   });
 
   /** `roles: [{ code, namespace }]`, all checked before any change. */
-  const rolesOf = (args: Args): RoleRecord[] =>
-    requireArray(args, 'roles').map((raw, i) => {
+  const rolesOf = (args: validation.Args, tenantId: string | undefined): RoleRecord[] =>
+    validation.requireArray(args, 'roles').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roles[${i}] must be an object`);
-      return store.requireRole(requireString(raw as Args, 'code'), optionalString(raw as Args, 'namespace'));
+      return store.requireRole(
+        validation.requireString(raw as validation.Args, 'code'),
+        validation.optionalString(raw as validation.Args, 'namespace'),
+        tenantId,
+      );
     });
 
-  route('POST', 'assign-role-batch', (args) => {
+  route('POST', 'assign-role-batch', (args, scope) => {
     const targets = roleTargets(args);
-    for (const role of rolesOf(args)) assign(role, targets, true);
+    for (const role of rolesOf(args, scope?.tenantId)) assign(role, targets, true);
     return { success: true };
   });
 
-  route('POST', 'revoke-role-batch', (args) => {
+  route('POST', 'revoke-role-batch', (args, scope) => {
     const targets = roleTargets(args);
-    for (const role of rolesOf(args)) assign(role, targets, false);
+    for (const role of rolesOf(args, scope?.tenantId)) assign(role, targets, false);
     return { success: true };
   });
 
-  route('GET', 'list-role-departments', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
-    const { page, limit } = pagination(args);
+  route('GET', 'list-role-departments', (args, scope) => {
+    const role = store.requireRole(
+      validation.requireString(args, 'code'),
+      validation.optionalString(args, 'namespace'),
+      scope?.tenantId,
+    );
+    const { page, limit } = validation.pagination(args);
     const departments = store.collections.of('departments');
     const list = store
       .roleDepartments(role)
       .map((id) => departments.get(id))
       .filter((d) => d !== undefined)
       .map((d) => ({ id: d.departmentId, code: d.code ?? '', name: d.name, organizationCode: d.organizationCode }));
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
   route('POST', 'create-roles-batch', (args) => {
-    const list = requireArray(args, 'list');
+    const list = validation.requireArray(args, 'list');
     for (const [i, raw] of list.entries()) {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field list[${i}] must be an object`);
-      const item = raw as Args;
-      const code = requireString(item, 'code');
-      if (store.findRole(code, optionalString(item, 'namespace'))) throw conflict(`Role ${code} already exists`);
+      const item = raw as validation.Args;
+      const code = validation.requireString(item, 'code');
+      if (store.findRole(code, validation.optionalString(item, 'namespace')))
+        throw conflict(`Role ${code} already exists`);
     }
     for (const raw of list) {
-      const item = raw as Args;
+      const item = raw as validation.Args;
       store.createRole({
-        code: requireString(item, 'code'),
-        name: optionalString(item, 'name'),
-        description: optionalString(item, 'description'),
-        namespace: optionalString(item, 'namespace'),
+        code: validation.requireString(item, 'code'),
+        name: validation.optionalString(item, 'name'),
+        description: validation.optionalString(item, 'description'),
+        namespace: validation.optionalString(item, 'namespace'),
       });
     }
     return { success: true };
   });
 
   route('POST', 'multiple-namespace-delete-roles-batch', (args) => {
-    for (const [i, raw] of requireArray(args, 'roleList').entries()) {
+    for (const [i, raw] of validation.requireArray(args, 'roleList').entries()) {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roleList[${i}] must be an object`);
-      const item = raw as Args;
-      const namespace = optionalString(item, 'namespace');
-      for (const code of requireStringArray(item, 'codeList')) {
+      const item = raw as validation.Args;
+      const namespace = validation.optionalString(item, 'namespace');
+      for (const code of validation.requireStringArray(item, 'codeList')) {
         const role = store.findRole(code, namespace);
         if (role) store.deleteRole(role);
       }
@@ -181,21 +193,24 @@ export function registerRoles(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  route('POST', 'check-role-params', (args) => {
-    const code = optionalString(args, 'code');
-    const name = optionalString(args, 'name');
-    const namespace = optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
+  route('POST', 'check-role-params', (args, scope) => {
+    const code = validation.optionalString(args, 'code');
+    const name = validation.optionalString(args, 'name');
+    const namespace = validation.optionalString(args, 'namespace') || DEFAULT_NAMESPACE;
     const taken = [...store.roles.values()].some(
-      (r) => r.namespace === namespace && ((code && r.code === code) || (name && r.name === name)),
+      (r) =>
+        r.tenantId === scope?.tenantId &&
+        r.namespace === namespace &&
+        ((code && r.code === code) || (name && r.name === name)),
     );
     return { checkResult: !taken, message: taken ? 'The role code or name is already taken' : '' };
   });
 
   route('GET', 'list-role-assignments', (args) => {
-    const { page, limit } = pagination(args);
-    const code = optionalString(args, 'roleCode');
-    const namespace = optionalString(args, 'namespaceCode');
-    const targetType = optionalString(args, 'targetType');
+    const { page, limit } = validation.pagination(args);
+    const code = validation.optionalString(args, 'roleCode');
+    const namespace = validation.optionalString(args, 'namespaceCode');
+    const targetType = validation.optionalString(args, 'targetType');
     const list: Record<string, unknown>[] = [];
     for (const role of store.roles.values()) {
       if ((code && role.code !== code) || (namespace && role.namespace !== namespace)) continue;
@@ -208,23 +223,31 @@ export function registerRoles(ctx: FamilyContext): void {
           list.push({ ...base, targetType: 'DEPARTMENT', targetIdentifier: id });
       }
     }
-    return paginate(list, page, limit);
+    return validation.paginate(list, page, limit);
   });
 
-  route('GET', 'list-role-members', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
-    const { page, limit } = pagination(args);
-    const withCustomData = optionalBoolean(args, 'withCustomData');
+  route('GET', 'list-role-members', (args, scope) => {
+    const role = store.requireRole(
+      validation.requireString(args, 'code'),
+      validation.optionalString(args, 'namespace'),
+      scope?.tenantId,
+    );
+    const { page, limit } = validation.pagination(args);
+    const withCustomData = validation.optionalBoolean(args, 'withCustomData');
     const users = [...role.members]
       .map((id) => store.users.get(id))
       .filter((u): u is UserRecord => u !== undefined)
       .map((u) => userDto(u, { withCustomData }));
-    return paginate(users, page, limit);
+    return validation.paginate(users, page, limit);
   });
 
-  route('GET', 'get-role-authorized-resources', (args) => {
-    const role = store.requireRole(requireString(args, 'code'), optionalString(args, 'namespace'));
-    const list = summarize(store.policiesOf('ROLE', role.code, role.namespace), store, args);
+  route('GET', 'get-role-authorized-resources', (args, scope) => {
+    const role = store.requireRole(
+      validation.requireString(args, 'code'),
+      validation.optionalString(args, 'namespace'),
+      scope?.tenantId,
+    );
+    const list = summarize(store.policiesOf('ROLE', role.code, role.namespace, role.tenantId), store, args);
     return { list, totalCount: list.length };
   });
 }

@@ -1,15 +1,7 @@
 import { invalidArgument, notFound } from '../http.js';
 import { userDto } from '../store.js';
 import type { Row } from '../store/collections.js';
-import {
-  optionalObject,
-  optionalString,
-  paginate,
-  pagination,
-  requireString,
-  requireStringArray,
-  type Args,
-} from '../validate.js';
+import * as validation from '../validate.js';
 import { registerCrud } from '../api/crud.js';
 import type { FamilyContext } from '../api/registry.js';
 
@@ -30,7 +22,7 @@ export function registerTenants(ctx: FamilyContext): void {
     delete: ['delete-tenant'],
   });
   route('GET', 'get-tenant-by-code', (args) => {
-    const code = requireString(args, 'code');
+    const code = validation.requireString(args, 'code');
     const tenant = [...tenants.rows.values()].find((t) => t.code === code || t.tenantId === code);
     if (!tenant) throw notFound(`Tenant ${code} does not exist`);
     return tenant;
@@ -38,7 +30,7 @@ export function registerTenants(ctx: FamilyContext): void {
 
   const list = (row: Row, field: 'members' | 'admins'): string[] =>
     Array.isArray(row[field]) ? (row[field] as string[]) : [];
-  const edit = (args: Args, field: 'members' | 'admins', ids: string[], add: boolean): { success: true } => {
+  const edit = (args: validation.Args, field: 'members' | 'admins', ids: string[], add: boolean): { success: true } => {
     const tenant = tenants.require(args);
     for (const id of ids) store.requireUser(id);
     const current = new Set(list(tenant, field));
@@ -51,8 +43,8 @@ export function registerTenants(ctx: FamilyContext): void {
     store.changed();
     return { success: true };
   };
-  const ids = (args: Args, field = 'linkUserIds'): string[] =>
-    args[field] === undefined ? [] : requireStringArray(args, field);
+  const ids = (args: validation.Args, field = 'linkUserIds'): string[] =>
+    args[field] === undefined ? [] : validation.requireStringArray(args, field);
 
   route('POST', 'add-tenant-users', (args) => edit(args, 'members', ids(args), true));
   route('POST', 'remove-tenant-users', (args) =>
@@ -63,13 +55,15 @@ export function registerTenants(ctx: FamilyContext): void {
   );
   route('POST', 'list-tenant-users', (args) => {
     const tenant = tenants.require(args);
-    const { page, limit } = pagination(optionalObject(optionalObject(args, 'options') ?? {}, 'pagination'));
-    const needle = optionalString(args, 'keywords')?.toLowerCase();
+    const { page, limit } = validation.pagination(
+      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'validation.pagination'),
+    );
+    const needle = validation.optionalString(args, 'keywords')?.toLowerCase();
     const users = list(tenant, 'members')
       .map((id) => store.users.get(id))
       .filter((u) => u !== undefined)
       .filter((u) => !needle || Object.values(u.profile).some((v) => v.toLowerCase().includes(needle)));
-    return paginate(
+    return validation.paginate(
       users.map((u) => ({ ...userDto(u), tenantId: tenant.tenantId, memberId: u.userId, linkUserId: u.userId })),
       page,
       limit,
@@ -77,7 +71,7 @@ export function registerTenants(ctx: FamilyContext): void {
   });
   route('GET', 'get-tenant-user', (args) => {
     const tenant = tenants.require(args);
-    const id = optionalString(args, 'linkUserId') ?? optionalString(args, 'memberId');
+    const id = validation.optionalString(args, 'linkUserId') ?? validation.optionalString(args, 'memberId');
     if (!id) throw invalidArgument('Missing required field: linkUserId or memberId');
     if (!list(tenant, 'members').includes(id))
       throw notFound(`User ${id} is not a member of tenant ${String(tenant.tenantId)}`);
@@ -91,16 +85,16 @@ export function registerTenants(ctx: FamilyContext): void {
     return edit(args, 'admins', wanted, true);
   });
   route('POST', 'delete-tenant-admin', (args) => {
-    const id = optionalString(args, 'linkUserId') ?? requireString(args, 'memberId');
+    const id = validation.optionalString(args, 'linkUserId') ?? validation.requireString(args, 'memberId');
     return edit(args, 'admins', [id], false);
   });
   route('POST', 'list-tenant-admin', (args) => {
     const tenant = tenants.require(args);
-    const { page, limit } = pagination(args);
+    const { page, limit } = validation.pagination(args);
     const users = list(tenant, 'admins')
       .map((id) => store.users.get(id))
       .filter((u) => u !== undefined);
-    return paginate(
+    return validation.paginate(
       users.map((u) => ({ ...userDto(u), tenantId: tenant.tenantId })),
       page,
       limit,

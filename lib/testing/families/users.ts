@@ -134,9 +134,11 @@ export function registerUsers(ctx: FamilyContext): void {
     return { list: list.map((u) => userDto(u, { withCustomData })), totalCount };
   });
 
-  route('GET', 'get-user-roles', (args) => {
+  route('GET', 'get-user-roles', (args, scope) => {
     const user = userOf(args);
-    const roles = store.rolesOfUser(user.userId, validation.optionalString(args, 'namespace')).map(roleDto);
+    const roles = store
+      .rolesOfUser(user.userId, validation.optionalString(args, 'namespace'), scope?.tenantId)
+      .map(roleDto);
     return { list: roles, totalCount: roles.length };
   });
 
@@ -145,13 +147,14 @@ export function registerUsers(ctx: FamilyContext): void {
     return { list: groups, totalCount: groups.length };
   });
 
-  route('GET', 'get-user-authorized-resources', (args) => {
+  route('GET', 'get-user-authorized-resources', (args, scope) => {
     const user = userOf(args);
-    const list = summarize(
-      store.effectivePolicies(user.userId, validation.optionalString(args, 'namespace')),
-      store,
-      args,
+    const policies = store.effectivePolicies(
+      user.userId,
+      validation.optionalString(args, 'namespace'),
+      scope?.tenantId,
     );
+    const list = summarize(policies, store, args);
     return { list, totalCount: list.length };
   });
 }

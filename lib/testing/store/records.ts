@@ -65,6 +65,8 @@ export interface RoleRecord {
   disableTime?: number;
   createdAt: string;
   members: Set<string>;
+  /** The Authing tenant the role belongs to (created through a tenant-scoped ManagementClient). */
+  tenantId?: string;
 }
 
 export interface GroupRecord {
@@ -99,6 +101,8 @@ export interface PolicyRecord {
   resourceCode: string;
   resourceType: ResourceType;
   actions: string[];
+  /** The Authing tenant the authorization was granted in (absent: the user pool's). */
+  tenantId?: string;
 }
 
 export interface AppRecord extends EmulatorApp {
@@ -150,6 +154,7 @@ export const DEFAULT_LOGOUT_REDIRECT_URIS = [
 /** The name on the hosted login page of an application created without one. */
 export const DEFAULT_APP_NAME = 'My App';
 
-export function roleKey(namespace: string, code: string): string {
-  return `${namespace}\u0000${code}`;
+export function roleKey(namespace: string, code: string, tenantId?: string): string {
+  // A tenant's roles live beside the pool's: the same code may exist in both, and in several tenants.
+  return tenantId === undefined ? `${namespace}\u0000${code}` : `${tenantId}\u0001${namespace}\u0000${code}`;
 }
