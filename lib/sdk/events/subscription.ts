@@ -1,4 +1,4 @@
-import { WebSocket } from 'undici';
+import type { WebSocket } from 'undici';
 import { createHmac } from 'node:crypto';
 import { AuthingArgumentError } from '../errors.js';
 
@@ -32,8 +32,20 @@ export function subscribe(options: SubscriptionOptions): Unsubscribe {
   let timer: NodeJS.Timeout | undefined;
   let attempts = 0;
   let stopped = false;
+  // undici is loaded on the first subscription, not with the SDK entry (it costs most of its load time).
+  const loaded = import('undici');
   const connect = (): void => {
-    const ws = new WebSocket(options.url, { headers: options.headers });
+    void loaded.then(
+      ({ WebSocket: Socket }) => {
+        if (!stopped) open(new Socket(options.url, { headers: options.headers }));
+      },
+      (error: unknown) => {
+        stopped = true;
+        options.onError?.(error instanceof Error ? error : new Error('the WebSocket client could not be loaded'));
+      },
+    );
+  };
+  const open = (ws: WebSocket): void => {
     socket = ws;
     ws.addEventListener('open', () => {
       attempts = 0;
