@@ -29,6 +29,14 @@ describe('emulator: management families with real semantics', () => {
 
   const dora = (): string => emulator.findUser('dora@example.com')!.userId;
 
+  it('log listings honour their pagination (the page size is read from `pagination`)', async () => {
+    for (const code of ['pg-a', 'pg-b', 'pg-c']) await call('createRole', { code });
+    const page = await call('getAdminAuditLogs', { pagination: { page: 1, limit: 2 } });
+    expect(page.statusCode).toBe(200);
+    expect(page.data.totalCount).toBeGreaterThan(2);
+    expect(page.data.list).toHaveLength(2);
+  });
+
   it('department members appear in getUserDepartments and inherit the roles given to the department', async () => {
     const org = await call('createOrganization', { organizationCode: 'acme', organizationName: 'ACME' });
     expect(org.statusCode).toBe(200);

@@ -116,8 +116,8 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
     list(args) {
       const options = validation.optionalObject(args, 'options');
       const { page, limit } = validation.pagination(
-        validation.optionalObject(args, 'validation.pagination') ??
-          validation.optionalObject(options ?? {}, 'validation.pagination') ??
+        validation.optionalObject(args, 'pagination') ??
+          validation.optionalObject(options ?? {}, 'pagination') ??
           args,
       );
       const needle = (

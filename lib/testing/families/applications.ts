@@ -130,7 +130,7 @@ export function registerApplications(ctx: FamilyContext): void {
   route('POST', 'list-application-active-users', (args) => {
     const app = requireApp(args);
     const { page, limit } = validation.pagination(
-      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'validation.pagination'),
+      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'pagination'),
     );
     const kickedAt = store.kickedAt;
     const ids = new Set<string>();

@@ -75,7 +75,7 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   });
 
   route('POST', 'get-user-action-logs', (args) => {
-    const { page, limit } = validation.pagination(validation.optionalObject(args, 'validation.pagination'));
+    const { page, limit } = validation.pagination(validation.optionalObject(args, 'pagination'));
     const eventType = validation.optionalString(args, 'eventType');
     const list = logins(validation.optionalString(args, 'userId'), args)
       .map((r) => ({
@@ -92,7 +92,7 @@ export function registerSessionsAndLogs(ctx: FamilyContext): void {
   });
 
   route('POST', 'get-admin-audit-logs', (args) => {
-    const { page, limit } = validation.pagination(validation.optionalObject(args, 'validation.pagination'));
+    const { page, limit } = validation.pagination(validation.optionalObject(args, 'pagination'));
     const operationType = validation.optionalString(args, 'operationType');
     const resourceType = validation.optionalString(args, 'resourceType');
     const success = args.success;

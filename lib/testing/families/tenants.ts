@@ -56,7 +56,7 @@ export function registerTenants(ctx: FamilyContext): void {
   route('POST', 'list-tenant-users', (args) => {
     const tenant = tenants.require(args);
     const { page, limit } = validation.pagination(
-      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'validation.pagination'),
+      validation.optionalObject(validation.optionalObject(args, 'options') ?? {}, 'pagination'),
     );
     const needle = validation.optionalString(args, 'keywords')?.toLowerCase();
     const users = list(tenant, 'members')

@@ -83,7 +83,7 @@ export function registerUsers(ctx: FamilyContext): void {
 
   route('POST', 'list-users', (args) => {
     const options = validation.optionalObject(args, 'options') ?? {};
-    const { page, limit } = validation.pagination(validation.optionalObject(options, 'validation.pagination'));
+    const { page, limit } = validation.pagination(validation.optionalObject(options, 'pagination'));
     const withCustomData = validation.optionalBoolean(options, 'withCustomData');
     let users = [...store.users.values()];
     const keywords = validation.optionalString(args, 'keywords');
