@@ -116,9 +116,7 @@ export function registerCrud(ctx: FamilyContext, spec: CrudSpec): CrudOps {
     list(args) {
       const options = validation.optionalObject(args, 'options');
       const { page, limit } = validation.pagination(
-        validation.optionalObject(args, 'pagination') ??
-          validation.optionalObject(options ?? {}, 'pagination') ??
-          args,
+        validation.optionalObject(args, 'pagination') ?? validation.optionalObject(options ?? {}, 'pagination') ?? args,
       );
       const needle = (
         validation.optionalString(args, 'keywords') ??
