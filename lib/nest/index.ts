@@ -14,7 +14,7 @@ export type {
   AuthingTokenValidation,
 } from './options/authing-options.interface.js';
 export { AuthingConfigurationError } from './options/option-checks.js';
-export type { ResolvedAuthingOptions, SdkClientOptions } from './options/resolved-options.js';
+export type { ResolvedAuthingOptions } from './options/resolved-options.js';
 export {
   AUTHING_OPTIONS,
   AUTHING_RESOLVED_OPTIONS,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomInt } from 'node:crypto';
+import { AUTHENTICATION_ENDPOINTS } from '../sdk/catalogue/authentication.catalogue.js';
 import { ApiError, API_CODES, invalidArgument } from './http.js';
 import { lockedError, type Lockout } from './lockout.js';
 import { codeChecker, type EndUserContext } from './end-user/context.js';
@@ -23,24 +24,8 @@ export type AuthenticationHandler = (args: Args, headers: IncomingHttpHeaders) =
 
 const PASSCODE_TTL_MS = 5 * 60 * 1000;
 const DEFAULT_SCOPE = 'openid profile';
-const PROFILE_UPDATE_FIELDS = [
-  'name',
-  'nickname',
-  'photo',
-  'externalId',
-  'birthdate',
-  'country',
-  'province',
-  'city',
-  'address',
-  'streetAddress',
-  'postalCode',
-  'gender',
-  'username',
-  'company',
-  'customData',
-  'identityNumber',
-];
+/** What an end user may change about themselves: the body fields of `updateProfile`. */
+const PROFILE_UPDATE_FIELDS: readonly string[] = AUTHENTICATION_ENDPOINTS.updateProfile[3] ?? [];
 
 /** Verification codes "sent" by send-sms / send-email, readable through the emulator's JS API. */
 export class Passcodes {

@@ -5,65 +5,15 @@ import type { AuthingRequest } from '../request/request-context.js';
 import type { AuthingSessionLifetime } from '../session/session-lifetime.js';
 import type { AuthingRolesSource, AuthingTokenValidation } from './authing-options.interface.js';
 import type { AuthingResourceApi } from '../authorization/requirements.js';
-
-/** The module options that are the shared AuthenticationClient's own. */
-export const SDK_KEYS = [
-  'appId',
-  'appSecret',
-  'appHost',
-  'redirectUri',
-  'logoutRedirectUri',
-  'scope',
-  'tokenEndPointAuthMethod',
-  'introspectionEndPointAuthMethod',
-  'revocationEndPointAuthMethod',
-  'serverJWKS',
-  'idTokenSigningAlg',
-  'accessTokenSigningAlg',
-  'clockTolerance',
-  'jwksRefetchInterval',
-  'jwksMaxAge',
-  'verifiedTokenCacheSize',
-  'timeout',
-  'rejectUnauthorized',
-  'lang',
-  'retry',
-] as const satisfies readonly (keyof AuthenticationClientOptions)[];
+import type { SDK_KEYS } from './option-keys.js';
 
 /** The module options the shared AuthenticationClient is built from, as the SDK types them. */
-export type SdkClientOptions = Pick<
-  AuthenticationClientOptions,
-  | 'appId'
-  | 'appSecret'
-  | 'appHost'
-  | 'redirectUri'
-  | 'logoutRedirectUri'
-  | 'scope'
-  | 'tokenEndPointAuthMethod'
-  | 'introspectionEndPointAuthMethod'
-  | 'revocationEndPointAuthMethod'
-  | 'serverJWKS'
-  | 'idTokenSigningAlg'
-  | 'accessTokenSigningAlg'
-  | 'clockTolerance'
-  | 'jwksRefetchInterval'
-  | 'jwksMaxAge'
-  | 'verifiedTokenCacheSize'
-  | 'timeout'
-  | 'rejectUnauthorized'
-  | 'lang'
-  | 'retry'
->;
-
-// Spelled out for the public surface; SDK_KEYS (what the code copies) must name the same options.
-type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameKeys: SameKeys<keyof SdkClientOptions, (typeof SDK_KEYS)[number]> = true;
-void sameKeys;
+type SdkClientOptions = Pick<AuthenticationClientOptions, (typeof SDK_KEYS)[number]>;
 
 /** The options after validation, with every default filled in. */
 export interface ResolvedAuthingOptions {
-  /** What the shared AuthenticationClient is built from. */
-  client: SdkClientOptions;
+  /** What the shared AuthenticationClient is built from (the SDK options the module takes). */
+  client: AuthenticationClientOptions;
   appId: string;
   appHost: string;
   redirectUri: string | undefined;

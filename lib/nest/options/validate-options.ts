@@ -15,13 +15,13 @@ import {
   safeOrigin,
 } from './option-checks.js';
 import { resolveSessionLifetime } from '../session/session-lifetime.js';
-import { resolvedOptions, SDK_KEYS, type ResolvedAuthingOptions } from './resolved-options.js';
+import { LOGIN_FLOW_KEYS, MANAGEMENT_KEYS, SDK_KEYS } from './option-keys.js';
+import { resolvedOptions, type ResolvedAuthingOptions } from './resolved-options.js';
 
 const KNOWN_OPTIONS = new Set<string>([
   ...SDK_KEYS,
-  'accessKeyId',
-  'accessKeySecret',
-  'host',
+  ...MANAGEMENT_KEYS,
+  ...LOGIN_FLOW_KEYS,
   'tenantId',
   'tokenValidation',
   'introspectionCacheTtl',
@@ -29,12 +29,6 @@ const KNOWN_OPTIONS = new Set<string>([
   'authorization',
   'extractToken',
   'loadSigningKeysOnStart',
-  'allowedReturnTo',
-  'defaultReturnTo',
-  'loginFailureRedirect',
-  'pkce',
-  'fetchUserInfo',
-  'sessionKey',
   'maxPendingLogins',
   'loginTimeout',
   'csrf',

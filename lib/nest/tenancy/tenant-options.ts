@@ -1,6 +1,7 @@
 import type { AuthingModuleOptions } from '../options/authing-options.interface.js';
 import { AuthingConfigurationError, describe } from '../options/option-checks.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
+import { CLIENT_IDENTITY_KEYS, LOGIN_FLOW_KEYS, MANAGEMENT_KEYS } from '../options/option-keys.js';
 import { resolveAuthingOptions } from '../options/validate-options.js';
 import type { AuthingTenancyOptions, AuthingTenantOptions } from './tenancy-options.js';
 
@@ -17,30 +18,20 @@ export interface ResolvedTenancy {
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const TENANT_ONLY = ['name', 'tenantId', 'hosts'] as const;
 /** What a tenant may set (the keys of AuthingTenantOverrides, checked at run time too). */
-const TENANT_KEYS = new Set<string>([
+const TENANT_KEY_LIST = [
   ...TENANT_ONLY,
-  'appId',
-  'appSecret',
-  'appHost',
-  'redirectUri',
-  'logoutRedirectUri',
-  'scope',
-  'tokenEndPointAuthMethod',
-  'introspectionEndPointAuthMethod',
-  'revocationEndPointAuthMethod',
-  'serverJWKS',
-  'accessKeyId',
-  'accessKeySecret',
-  'host',
+  ...CLIENT_IDENTITY_KEYS,
+  ...MANAGEMENT_KEYS,
+  ...LOGIN_FLOW_KEYS,
   'tokenValidation',
   'roles',
-  'allowedReturnTo',
-  'defaultReturnTo',
-  'loginFailureRedirect',
-  'pkce',
-  'fetchUserInfo',
-  'sessionKey',
-] satisfies (keyof AuthingTenantOptions)[]);
+] as const satisfies readonly (keyof AuthingTenantOptions)[];
+const TENANT_KEYS: ReadonlySet<string> = new Set(TENANT_KEY_LIST);
+// The public type spells its keys out for the reader; the compiler keeps this list naming the same ones.
+const everyTenantKeyListed: Exclude<keyof AuthingTenantOptions, (typeof TENANT_KEY_LIST)[number]> extends never
+  ? true
+  : false = true;
+void everyTenantKeyListed;
 /** Never inherited: each tenant has its own callback, session slot and Authing tenant. */
 const NOT_INHERITED = new Set(['tenancy', 'redirectUri', 'logoutRedirectUri', 'tenantId', 'sessionKey']);
 

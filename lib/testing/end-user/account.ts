@@ -83,28 +83,24 @@ export function registerAccountRoutes(ctx: EndUserContext): void {
     return null;
   });
 
-  route('POST', 'verify-update-email-request', async (args, headers) => {
-    const user = await currentUser(headers);
-    const { email } = verified(args);
-    if (!email) throw invalidArgument('Field verifyMethod must be EMAIL_PASSCODE');
-    return { updateEmailToken: grant('email', user.userId, email), tokenExpiresIn: TOKEN_TTL_MS / 1000 };
-  });
-  route('POST', 'update-email', (args) => {
-    const { user, value } = redeem(args, 'updateEmailToken', 'email');
-    store.updateUser(user, { ...validateProfile({ email: value }), emailVerified: true });
-    return null;
-  });
-  route('POST', 'verify-update-phone-request', async (args, headers) => {
-    const user = await currentUser(headers);
-    const { phone } = verified(args);
-    if (!phone) throw invalidArgument('Field verifyMethod must be PHONE_PASSCODE');
-    return { updatePhoneToken: grant('phone', user.userId, phone), tokenExpiresIn: TOKEN_TTL_MS / 1000 };
-  });
-  route('POST', 'update-phone', (args) => {
-    const { user, value } = redeem(args, 'updatePhoneToken', 'phone');
-    store.updateUser(user, { ...validateProfile({ phone: value }), phoneVerified: true });
-    return null;
-  });
+  // Changing the email or the phone: a verified request grants a token, which the update redeems.
+  for (const [field, method] of [
+    ['email', 'EMAIL_PASSCODE'],
+    ['phone', 'PHONE_PASSCODE'],
+  ] as const) {
+    const Field = field === 'email' ? 'Email' : 'Phone';
+    route('POST', `verify-update-${field}-request`, async (args, headers) => {
+      const user = await currentUser(headers);
+      const value = verified(args)[field];
+      if (!value) throw invalidArgument(`Field verifyMethod must be ${method}`);
+      return { [`update${Field}Token`]: grant(field, user.userId, value), tokenExpiresIn: TOKEN_TTL_MS / 1000 };
+    });
+    route('POST', `update-${field}`, (args) => {
+      const { user, value } = redeem(args, `update${Field}Token`, field);
+      store.updateUser(user, { ...validateProfile({ [field]: value }), [`${field}Verified`]: true });
+      return null;
+    });
+  }
 
   route('POST', 'verify-reset-password-request', (args) => {
     const { email, phone } = verified(args);

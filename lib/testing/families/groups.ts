@@ -73,27 +73,20 @@ export function registerGroups(ctx: FamilyContext): void {
     return { success: true };
   });
 
-  const groupMembers = (args: validation.Args): { code: string; users: UserRecord[] } => {
+  /** Adds or removes `userIds` (all checked first) in the group `code`. */
+  const changeMembers = (args: validation.Args, add: boolean): { success: true } => {
     const code = validation.requireString(args, 'code');
     const users = validation.requireStringArray(args, 'userIds').map((id) => store.requireUser(id));
-    return { code, users };
+    const group = store.requireGroup(code);
+    for (const user of users) {
+      if (add) group.members.add(user.userId);
+      else group.members.delete(user.userId);
+    }
+    store.changed();
+    return { success: true };
   };
-
-  route('POST', 'add-group-members', (args) => {
-    const { code, users } = groupMembers(args);
-    const group = store.requireGroup(code);
-    for (const user of users) group.members.add(user.userId);
-    store.changed();
-    return { success: true };
-  });
-
-  route('POST', 'remove-group-members', (args) => {
-    const { code, users } = groupMembers(args);
-    const group = store.requireGroup(code);
-    for (const user of users) group.members.delete(user.userId);
-    store.changed();
-    return { success: true };
-  });
+  route('POST', 'add-group-members', (args) => changeMembers(args, true));
+  route('POST', 'remove-group-members', (args) => changeMembers(args, false));
 
   route('GET', 'list-group-members', (args) => {
     const group = store.requireGroup(validation.requireString(args, 'code'));

@@ -7,6 +7,9 @@ import { summarize } from '../api/authorized-resources.js';
 /** Registers the role routes. */
 export function registerRoles(ctx: FamilyContext): void {
   const { store, route } = ctx;
+  /** The role named by `code` and `namespace` in `args`, in the caller's tenant. */
+  const roleNamed = (args: validation.Args, tenantId: string | undefined): RoleRecord =>
+    store.requireRole(validation.requireString(args, 'code'), validation.optionalString(args, 'namespace'), tenantId);
 
   // A tenant-scoped ManagementClient (scope.tenantId) creates, finds and assigns that tenant's roles.
   route('POST', 'create-role', (args, scope) =>
@@ -22,15 +25,7 @@ export function registerRoles(ctx: FamilyContext): void {
     ),
   );
 
-  route('GET', 'get-role', (args, scope) =>
-    roleDto(
-      store.requireRole(
-        validation.requireString(args, 'code'),
-        validation.optionalString(args, 'namespace'),
-        scope?.tenantId,
-      ),
-    ),
-  );
+  route('GET', 'get-role', (args, scope) => roleDto(roleNamed(args, scope?.tenantId)));
 
   route('GET', 'list-roles', (args, scope) => {
     const { page, limit } = validation.pagination(args);
@@ -55,11 +50,7 @@ export function registerRoles(ctx: FamilyContext): void {
   });
 
   route('POST', 'update-role', (args, scope) => {
-    const role = store.requireRole(
-      validation.requireString(args, 'code'),
-      validation.optionalString(args, 'namespace'),
-      scope?.tenantId,
-    );
+    const role = roleNamed(args, scope?.tenantId);
     const newCode = validation.requireString(args, 'newCode');
     store.renameRole(role, newCode);
     role.name = validation.optionalString(args, 'name') ?? role.name;
@@ -107,16 +98,14 @@ export function registerRoles(ctx: FamilyContext): void {
   };
 
   route('POST', 'assign-role', (args, scope) => {
-    const code = validation.requireString(args, 'code');
-    const targets = roleTargets(args);
-    assign(store.requireRole(code, validation.optionalString(args, 'namespace'), scope?.tenantId), targets, true);
+    const targets = roleTargets(args); // Checked before the role is looked up, as Authing does.
+    assign(roleNamed(args, scope?.tenantId), targets, true);
     return { success: true };
   });
 
   route('POST', 'revoke-role', (args, scope) => {
-    const code = validation.requireString(args, 'code');
-    const targets = roleTargets(args);
-    assign(store.requireRole(code, validation.optionalString(args, 'namespace'), scope?.tenantId), targets, false);
+    const targets = roleTargets(args); // Checked before the role is looked up, as Authing does.
+    assign(roleNamed(args, scope?.tenantId), targets, false);
     return { success: true };
   });
 
@@ -124,11 +113,7 @@ export function registerRoles(ctx: FamilyContext): void {
   const rolesOf = (args: validation.Args, tenantId: string | undefined): RoleRecord[] =>
     validation.requireArray(args, 'roles').map((raw, i) => {
       if (typeof raw !== 'object' || raw === null) throw invalidArgument(`Field roles[${i}] must be an object`);
-      return store.requireRole(
-        validation.requireString(raw as validation.Args, 'code'),
-        validation.optionalString(raw as validation.Args, 'namespace'),
-        tenantId,
-      );
+      return roleNamed(raw as validation.Args, tenantId);
     });
 
   route('POST', 'assign-role-batch', (args, scope) => {
@@ -144,11 +129,7 @@ export function registerRoles(ctx: FamilyContext): void {
   });
 
   route('GET', 'list-role-departments', (args, scope) => {
-    const role = store.requireRole(
-      validation.requireString(args, 'code'),
-      validation.optionalString(args, 'namespace'),
-      scope?.tenantId,
-    );
+    const role = roleNamed(args, scope?.tenantId);
     const { page, limit } = validation.pagination(args);
     const departments = store.collections.of('departments');
     const list = store
@@ -227,11 +208,7 @@ export function registerRoles(ctx: FamilyContext): void {
   });
 
   route('GET', 'list-role-members', (args, scope) => {
-    const role = store.requireRole(
-      validation.requireString(args, 'code'),
-      validation.optionalString(args, 'namespace'),
-      scope?.tenantId,
-    );
+    const role = roleNamed(args, scope?.tenantId);
     const { page, limit } = validation.pagination(args);
     const withCustomData = validation.optionalBoolean(args, 'withCustomData');
     const users = [...role.members]
@@ -242,11 +219,7 @@ export function registerRoles(ctx: FamilyContext): void {
   });
 
   route('GET', 'get-role-authorized-resources', (args, scope) => {
-    const role = store.requireRole(
-      validation.requireString(args, 'code'),
-      validation.optionalString(args, 'namespace'),
-      scope?.tenantId,
-    );
+    const role = roleNamed(args, scope?.tenantId);
     const list = summarize(store.policiesOf('ROLE', role.code, role.namespace, role.tenantId), store, args);
     return { list, totalCount: list.length };
   });

@@ -1,42 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { MANAGEMENT_ENDPOINTS } from '../../sdk/catalogue/management.catalogue.js';
 import type { PrivateSigningJwk } from '../keys.js';
 import type { EmulatorAccessKey, EmulatorApp } from '../types.js';
 
 export type UserStatus = 'Suspended' | 'Resigned' | 'Activated' | 'Archived' | 'Deactivated';
 
-/** Free-text profile fields of Authing's `UserDto` the emulator stores as given. */
-export const PROFILE_STRING_FIELDS = [
-  'email',
-  'phone',
-  'phoneCountryCode',
-  'username',
-  'externalId',
-  'name',
-  'nickname',
-  'photo',
-  'birthdate',
-  'country',
-  'province',
-  'city',
-  'address',
-  'streetAddress',
-  'postalCode',
-  'company',
-  'browser',
-  'device',
-  'givenName',
-  'familyName',
-  'middleName',
-  'profile',
-  'preferredUsername',
-  'website',
-  'zoneinfo',
-  'locale',
-  'formatted',
-  'region',
+/** Fields of `createUser` that are not free text: enums, flags, secrets and structured values. */
+const STRUCTURED_USER_FIELDS: ReadonlySet<string> = new Set([
+  'status',
+  'gender',
+  'emailVerified',
+  'phoneVerified',
+  'password',
+  'salt',
+  'tenantIds',
+  'otp',
+  'departmentIds',
+  'customData',
+  'metadataSource',
+  'identities',
+  'options',
+]);
+
+/**
+ * Free-text profile fields of Authing's `UserDto` the emulator stores as given: the text fields of the
+ * catalogue's `createUser` body, plus `locality`, which only the DTO carries.
+ */
+export const PROFILE_STRING_FIELDS: readonly string[] = [
+  ...(MANAGEMENT_ENDPOINTS.createUser[3] ?? []).filter((field) => !STRUCTURED_USER_FIELDS.has(field)),
   'locality',
-  'identityNumber',
-] as const;
+];
 
 export interface UserRecord {
   userId: string;
