@@ -1,38 +1,19 @@
-import { AuthenticationClient } from '../lib/sdk/index.js';
 import type { BenchPlatform } from './nest-apps.js';
 import {
-  fmt,
-  load,
-  LOAD_CPU,
-  PINNING,
-  SERVER_CPU,
-  startEmulatorProcess,
-  startWorker,
-  type BenchSection,
-  type LoadResult,
-} from './util.js';
-
-type Measured = LoadResult & { idp: number; cpuPerRequest: number };
-/** A route's figures over the rounds, and its ratio to the comparison's first route. */
-type Compared = Measured & { ratio: number };
+  comparisonHeader,
+  comparisonRow,
+  compareRoutes,
+  signedInToken,
+  type Compared,
+  type Measured,
+} from './rounds.js';
+import { LOAD_CPU, PINNING, SERVER_CPU, startEmulatorProcess, startWorker, fmt, type BenchSection } from './util.js';
 
 const CONNECTIONS = 32;
 const SECONDS = 3;
 /** Measured rounds per route, after one warm-up round that is discarded. */
 const ROUNDS = 5;
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function signedInToken(appHost: string, appId: string, appSecret: string): Promise<string> {
-  const client = new AuthenticationClient({ appId, appSecret, appHost });
-  try {
-    const result = await client.signInByEmailPassword({ email: 'bench@example.com', password: 'Bench-passw0rd' });
-    if (result.statusCode !== 200) throw new Error(`sign-in failed: ${result.message}`);
-    return result.data.access_token;
-  } finally {
-    await client.close();
-  }
-}
+const USER = { email: 'bench@example.com', password: 'Bench-passw0rd' };
 
 function identityRequests(stats: Record<string, number>): number {
   return Object.entries(stats)
@@ -47,13 +28,10 @@ function identityRequests(stats: Record<string, number>): number {
  * separate autocannon process.
  */
 export async function guardBenches(): Promise<BenchSection[]> {
-  const emulator = await startEmulatorProcess(
-    { seed: { users: [{ email: 'bench@example.com', password: 'Bench-passw0rd', roles: ['admin'] }] } },
-    LOAD_CPU,
-  );
+  const emulator = await startEmulatorProcess({ seed: { users: [{ ...USER, roles: ['admin'] }] } }, LOAD_CPU);
   try {
     const { appId, appSecret } = emulator.app;
-    const token = await signedInToken(emulator.appHost, appId, appSecret);
+    const token = await signedInToken({ appHost: emulator.appHost, appId, appSecret }, USER);
     const sections: BenchSection[] = [];
     for (const platform of ['express', 'fastify'] as const) {
       sections.push(...(await platformBenches(emulator, token, platform)));
@@ -80,44 +58,17 @@ async function platformBenches(
   const origin = app.info.origin;
   const bearer = { authorization: `Bearer ${token}` };
   try {
-    const measure = async (path: string, headers?: Record<string, string>): Promise<Measured> => {
-      const before = identityRequests(await emulator.stats());
-      const cpuBefore = await app.ask<number>('cpu');
-      const result = await load(origin + path, { connections: CONNECTIONS, seconds: SECONDS, headers });
-      const cpuAfter = await app.ask<number>('cpu');
-      const after = identityRequests(await emulator.stats());
-      if (result.non2xx > 0 || result.errors > 0) {
-        throw new Error(`${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-      }
-      return { ...result, idp: after - before, cpuPerRequest: (cpuAfter - cpuBefore) / result.total };
-    };
-    /**
-     * Interleaved rounds with a rotating order, so that drift in machine load hits every route alike,
-     * after a warm-up round that is discarded; every route gets the same bearer header. A route's
-     * ratio is the median over the rounds of its throughput over the baseline's (the first path) in
-     * the same round: neighbouring measurements, so a slow patch of the machine cancels out.
-     */
-    const compare = async (paths: string[]): Promise<Compared[]> => {
-      for (const path of paths) await measure(path, bearer);
-      const rounds: Measured[][] = paths.map(() => []);
-      for (let round = 0; round < ROUNDS; round++) {
-        for (let k = 0; k < paths.length; k++) {
-          const index = (k + round) % paths.length;
-          rounds[index]!.push(await measure(paths[index]!, bearer));
-        }
-      }
-      const baseline = rounds[0]!;
-      return rounds.map((list) => {
-        const sorted = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
-        return {
-          ...sorted[Math.floor(sorted.length / 2)]!,
-          total: list.reduce((sum, r) => sum + r.total, 0),
-          idp: list.reduce((sum, r) => sum + r.idp, 0),
-          cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
-          ratio: median(list.map((r, i) => r.requestsPerSec / baseline[i]!.requestsPerSec)),
-        };
-      });
-    };
+    const compare = (paths: string[]): Promise<Compared[]> =>
+      compareRoutes(
+        paths.map((path) => ({ url: origin + path, cpu: () => app.ask<number>('cpu') })),
+        {
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          rounds: ROUNDS,
+          headers: bearer,
+          counter: async () => identityRequests(await emulator.stats()),
+        },
+      );
     // passport-jwt is the Express comparison; on Fastify its row repeats the open route's figure.
     const guardRoutes = ['/open', '/guarded', platform === 'express' ? '/passport-jwt' : '/open', '/noop-guard'];
     const [open, guarded, passport, noop] = await compare(guardRoutes);
@@ -131,28 +82,9 @@ async function platformBenches(
       throw new Error('missing result');
     }
 
-    const row = (name: string, r: Compared, base: Measured): string[] => [
-      name,
-      fmt(r.requestsPerSec),
-      fmt(r.ratio, 2),
-      `${fmt(r.cpuPerRequest)} µs`,
-      `${fmt(r.cpuPerRequest - base.cpuPerRequest, 1)} µs`,
-      String(r.p50),
-      String(r.p99),
-      fmt(r.total),
-      String(r.idp),
-    ];
-    const header = [
-      'route',
-      'req/s (median round)',
-      'ratio to baseline (median of rounds)',
-      'server CPU per request',
-      'added CPU per request',
-      'p50 ms',
-      'p99 ms',
-      'requests',
-      'requests to the identity server',
-    ];
+    const row = (name: string, r: Compared, base: Measured): string[] =>
+      comparisonRow(name, r, base, String(r.counted));
+    const header = comparisonHeader('baseline', 'requests to the identity server');
     return [
       {
         title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route after a discarded warm-up round)`,
@@ -183,7 +115,7 @@ async function platformBenches(
                 },
               ]
             : []),
-          { target: 'zero requests to the identity server once warm', met: guarded.idp === 0 },
+          { target: 'zero requests to the identity server once warm', met: guarded.counted === 0 },
         ],
       },
       {

@@ -1,14 +1,11 @@
-import { AuthenticationClient } from '../lib/sdk/index.js';
+import { comparisonHeader, comparisonRow, compareRoutes, signedInToken } from './rounds.js';
 import {
-  fmt,
-  load,
   LOAD_CPU,
   PINNING,
   SERVER_CPU,
   startEmulatorProcess,
   startWorker,
   type BenchSection,
-  type LoadResult,
   type Worker,
 } from './util.js';
 
@@ -17,7 +14,7 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.TENANCY_BENCH_SECONDS) > 0 ? Number(process.env.TENANCY_BENCH_SECONDS) : 4;
 const ROUNDS = 3;
 
-type Measured = LoadResult & { cpuPerRequest: number };
+const USER = { email: 'bench@example.com', password: 'Bench-passw0rd' };
 interface Route {
   name: string;
   app: Worker<{ origin: string }>;
@@ -31,10 +28,7 @@ interface Route {
  * own process on the same core, loaded one at a time in interleaved rounds; figures are medians.
  */
 export async function tenancyBench(): Promise<BenchSection> {
-  const emulator = await startEmulatorProcess(
-    { seed: { users: [{ email: 'bench@example.com', password: 'Bench-passw0rd' }] } },
-    LOAD_CPU,
-  );
+  const emulator = await startEmulatorProcess({ seed: { users: [USER] } }, LOAD_CPU);
   const { appId, appSecret } = emulator.app;
   const config = { appHost: emulator.appHost, appId, appSecret, platform: 'express' };
   const single = await startWorker<{ origin: string }>('build/bench/app-process.js', config, SERVER_CPU);
@@ -44,73 +38,23 @@ export async function tenancyBench(): Promise<BenchSection> {
     SERVER_CPU,
   );
   try {
-    const token = await signedInToken(emulator.appHost, appId, appSecret);
+    const token = await signedInToken({ appHost: emulator.appHost, appId, appSecret }, USER);
     const headers = { authorization: `Bearer ${token}` };
     const routes: Route[] = [
       { name: 'single-tenant AuthingGuard (baseline)', app: single, path: '/guarded' },
       { name: 'tenancy on, request of the default application', app: tenanted, path: '/guarded' },
       { name: 'tenancy on, request of a tenant (/t/acme)', app: tenanted, path: '/t/acme/guarded' },
     ];
-    const measure = async (route: Route): Promise<Measured> => {
-      const cpuBefore = await route.app.ask<number>('cpu');
-      const result = await load(route.app.info.origin + route.path, {
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        headers,
-      });
-      const cpuAfter = await route.app.ask<number>('cpu');
-      if (result.non2xx > 0 || result.errors > 0) {
-        throw new Error(`${route.path}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
-      }
-      return { ...result, cpuPerRequest: (cpuAfter - cpuBefore) / result.total };
-    };
-    // Warm-up: the token is verified once per app (and per tenant), then answered from the cache.
-    for (const route of routes) {
-      await load(route.app.info.origin + route.path, { connections: CONNECTIONS, seconds: 1, headers });
-    }
-    const rounds: Measured[][] = routes.map(() => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < routes.length; k++) {
-        const index = (k + round) % routes.length;
-        rounds[index]!.push(await measure(routes[index]!));
-      }
-    }
-    const medians = rounds.map((list) => {
-      const byRate = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
-      const byCpu = [...list].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
-      return {
-        ...byRate[Math.floor(byRate.length / 2)]!,
-        total: list.reduce((sum, r) => sum + r.total, 0),
-        cpuPerRequest: byCpu[Math.floor(byCpu.length / 2)]!.cpuPerRequest,
-      };
-    });
+    const medians = await compareRoutes(
+      routes.map((route) => ({ url: route.app.info.origin + route.path, cpu: () => route.app.ask<number>('cpu') })),
+      // The warm-up verifies the token once per app (and per tenant); then it is answered from the cache.
+      { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, warmUpSeconds: 1, headers },
+    );
     const base = medians[0]!;
     const tenant = medians[2]!;
-    const row = (name: string, r: Measured): string[] => [
-      name,
-      fmt(r.requestsPerSec),
-      fmt(r.requestsPerSec / base.requestsPerSec, 2),
-      `${fmt(r.cpuPerRequest)} µs`,
-      `${fmt(r.cpuPerRequest - base.cpuPerRequest, 1)} µs`,
-      String(r.p50),
-      String(r.p99),
-      fmt(r.total),
-    ];
     return {
       title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
-      rows: [
-        [
-          'route',
-          'req/s (median round)',
-          'ratio to baseline',
-          'server CPU per request',
-          'added CPU per request',
-          'p50 ms',
-          'p99 ms',
-          'requests',
-        ],
-        ...routes.map((route, i) => row(route.name, medians[i]!)),
-      ],
+      rows: [comparisonHeader('baseline'), ...routes.map((route, i) => comparisonRow(route.name, medians[i]!, base))],
       notes: [
         'Every request carries the same valid bearer token, already verified: the guard answers from the verified-token cache. The tenancy app resolves the tenant from the path once per request (remembered on the request) and hands it to that tenant’s own verifier.',
         PINNING
@@ -120,23 +64,12 @@ export async function tenancyBench(): Promise<BenchSection> {
       targets: [
         {
           target: 'a tenant’s route ≥ 0.95 of the single-tenant guard',
-          met: tenant.requestsPerSec >= 0.95 * base.requestsPerSec,
+          met: tenant.ratio >= 0.95,
         },
       ],
     };
   } finally {
     await Promise.allSettled([single.stop(), tenanted.stop()]);
     await emulator.stop();
-  }
-}
-
-async function signedInToken(appHost: string, appId: string, appSecret: string): Promise<string> {
-  const client = new AuthenticationClient({ appId, appSecret, appHost });
-  try {
-    const result = await client.signInByEmailPassword({ email: 'bench@example.com', password: 'Bench-passw0rd' });
-    if (result.statusCode !== 200) throw new Error(`sign-in failed: ${result.message}`);
-    return result.data.access_token;
-  } finally {
-    await client.close();
   }
 }
