@@ -3,6 +3,7 @@ import {
   comparisonHeader,
   comparisonRow,
   compareRoutes,
+  roundsNote,
   signedInToken,
   type Compared,
   type Measured,
@@ -10,9 +11,9 @@ import {
 import { LOAD_CPU, PINNING, SERVER_CPU, startEmulatorProcess, startWorker, fmt, type BenchSection } from './util.js';
 
 const CONNECTIONS = 32;
-const SECONDS = 3;
-/** Measured rounds per route, after one warm-up round that is discarded. */
-const ROUNDS = 5;
+const SECONDS = 2;
+/** Counted rounds per route (see compareRoutes), after one warm-up round that is discarded. */
+const ROUNDS = 7;
 const USER = { email: 'bench@example.com', password: 'Bench-passw0rd' };
 
 function identityRequests(stats: Record<string, number>): number {
@@ -87,7 +88,7 @@ async function platformBenches(
     const header = comparisonHeader('baseline', 'requests to the identity server');
     return [
       {
-        title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route after a discarded warm-up round)`,
+        title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
         rows: [
           header,
           row('open route, no guard (baseline)', open, open),
@@ -95,6 +96,10 @@ async function platformBenches(
           ...(platform === 'express' ? [row('@nestjs/passport + passport-jwt + jwks-rsa', passport, open)] : []),
         ],
         notes: [
+          roundsNote([
+            { name: 'AuthingGuard', result: guarded },
+            { name: 'no-op guard', result: noop },
+          ]),
           'Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc.',
           PINNING
             ? 'The app runs in its own process on core 0, autocannon (and the idle emulator) on core 1, so the server’s own cost per request decides its throughput; CPU per request is the app process’s user+system time over the requests it served.'
@@ -119,7 +124,7 @@ async function platformBenches(
         ],
       },
       {
-        title: `Per-request AuthenticationClient on ${platform} (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route after a discarded warm-up round)`,
+        title: `Per-request AuthenticationClient on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
         rows: [
           header,
           row('no client (baseline)', bare, bare),
@@ -127,6 +132,10 @@ async function platformBenches(
           row('request-scoped AuthenticationClient injected in the controller', scoped, bare),
         ],
         notes: [
+          roundsNote([
+            { name: '@AuthingClient()', result: decorator },
+            { name: 'no-op pipe', result: noopPipe },
+          ]),
           'The request-scoped provider makes Nest build the controller and its request-scoped dependencies for every request; the decorator derives the client from a singleton with `withAccessToken`, sharing the connection pool and key cache.',
           `For comparison, a parameter decorator with an injectable pipe that does nothing served ${fmt(noopPipe.ratio, 2)} of the bare route at ${fmt(noopPipe.cpuPerRequest - bare.cpuPerRequest, 1)} µs added per request: Nest settles a piped parameter through promises, which is why @AuthingClient() is a factory without a pipe.`,
         ],

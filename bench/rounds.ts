@@ -22,8 +22,11 @@ export interface RoundOptions {
 
 /** One round of one route: the load figures, the server's CPU per request and the counted requests. */
 export type Measured = LoadResult & { cpuPerRequest: number; counted: number };
-/** A route over all rounds: its median round, with totals and its ratio to the first route. */
-export type Compared = Measured & { ratio: number };
+/**
+ * A route over all rounds: its median round, with totals; its ratio to the first route, the number
+ * of rounds that ratio is the median of, and how many were run.
+ */
+export type Compared = Measured & { ratio: number; rounds: number; roundsRun: number };
 
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -39,32 +42,66 @@ async function measure(route: LoadRoute, options: RoundOptions, seconds: number)
   return { ...result, counted: countedAfter - countedBefore, cpuPerRequest: (cpuAfter - cpuBefore) / result.total };
 }
 
+/** How far apart the two baseline measurements around a route may be for its round to count. */
+const STABLE = 0.05;
+
 /**
- * Loads the routes in interleaved rounds with a rotating order, so that drift in machine load hits
- * every route alike, after a warm-up round that is discarded. A route's ratio is the median over the
- * rounds of its throughput over the first route's in the same round: neighbouring measurements, so a
- * slow patch of the machine cancels out.
+ * Compares each route with the first (the baseline) after a discarded warm-up round. A round loads
+ * the baseline, then every other route in a rotating order with the baseline again after each
+ * (B X₁ B X₂ B …), and rates each route against the mean of the two baseline measurements around
+ * it. This machine's speed drifts over seconds (a shared host): a drift that is linear over the
+ * three neighbouring measurements cancels out, and a round whose two baselines differ by more than
+ * 5% (the machine changed speed within it) does not count. Rounds go on until every route has
+ * `rounds` counted ratios, or three times as many rounds have run (then every ratio counts); a
+ * route's ratio is the median of its counted ones.
  */
 export async function compareRoutes(routes: LoadRoute[], options: RoundOptions): Promise<Compared[]> {
   for (const route of routes) await measure(route, options, options.warmUpSeconds ?? options.seconds);
+  const [baselineRoute, ...others] = routes;
+  if (!baselineRoute) return [];
   const rounds: Measured[][] = routes.map(() => []);
-  for (let round = 0; round < options.rounds; round++) {
-    for (let k = 0; k < routes.length; k++) {
-      const index = (k + round) % routes.length;
-      rounds[index]!.push(await measure(routes[index]!, options, options.seconds));
+  const stable: number[][] = routes.map(() => []);
+  const all: number[][] = routes.map(() => []);
+  const enough = (): boolean => stable.every((list, index) => index === 0 || list.length >= options.rounds);
+  for (let round = 0; round < 3 * options.rounds && !enough(); round++) {
+    let before = await measure(baselineRoute, options, options.seconds);
+    rounds[0]!.push(before);
+    for (let k = 0; k < others.length; k++) {
+      const index = 1 + ((k + round) % others.length);
+      const measured = await measure(routes[index]!, options, options.seconds);
+      const after = await measure(baselineRoute, options, options.seconds);
+      rounds[index]!.push(measured);
+      rounds[0]!.push(after);
+      const ratio = measured.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2);
+      all[index]!.push(ratio);
+      if (Math.abs(after.requestsPerSec / before.requestsPerSec - 1) <= STABLE) stable[index]!.push(ratio);
+      before = after;
     }
   }
-  const baseline = rounds[0]!;
-  return rounds.map((list) => {
+  const complete = enough();
+  return rounds.map((list, index) => {
     const byRate = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+    const kept = complete ? stable[index]! : all[index]!;
     return {
       ...byRate[Math.floor(byRate.length / 2)]!,
       total: list.reduce((sum, r) => sum + r.total, 0),
       counted: list.reduce((sum, r) => sum + r.counted, 0),
       cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
-      ratio: median(list.map((r, i) => r.requestsPerSec / baseline[i]!.requestsPerSec)),
+      ratio: index === 0 ? 1 : median(kept),
+      rounds: index === 0 ? list.length : kept.length,
+      roundsRun: index === 0 ? list.length : all[index]!.length,
     };
   });
+}
+
+/** A note for a comparison's section: how its ratios were obtained, with the rounds each counts. */
+export function roundsNote(results: { name: string; result: Compared }[]): string {
+  const counts = results.map(({ name, result }) => `${name} ${result.rounds} of ${result.roundsRun}`).join(', ');
+  return (
+    'Each route is measured between two measurements of the baseline and rated against their mean; a round in which the two baselines differ by more than 5% (the shared host changed speed) is not counted, and the ratio is the median of the counted rounds (' +
+    counts +
+    ').'
+  );
 }
 
 /** The columns every comparison table starts with, then `extra`. */
