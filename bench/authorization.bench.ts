@@ -1,5 +1,5 @@
 import { ManagementClient } from '../lib/sdk/index.js';
-import { comparisonHeader, comparisonRow, compareRoutes, signedInToken } from './rounds.js';
+import { comparisonHeader, comparisonRow, compareRoutes, roundsNote, signedInToken } from './rounds.js';
 import { LOAD_CPU, PINNING, SERVER_CPU, startEmulatorProcess, startWorker, type BenchSection } from './util.js';
 
 const CONNECTIONS = 32;
@@ -65,7 +65,7 @@ export async function authorizationBench(): Promise<BenchSection> {
     if (!guarded || !resource || !roles) throw new Error('missing result');
     const row = (name: string, r: typeof guarded): string[] => comparisonRow(name, r, guarded, String(r.counted));
     return {
-      title: `Authorization cost on express (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
+      title: `Authorization cost on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
       rows: [
         comparisonHeader('AuthingGuard alone', 'authorization requests to Authing'),
         row('AuthingGuard, cached bearer token (baseline)', guarded),
@@ -73,6 +73,10 @@ export async function authorizationBench(): Promise<BenchSection> {
         row("+ @Roles({ roles: ['admin', 'bench'], match: 'all' }), management source, cached", roles),
       ],
       notes: [
+        roundsNote([
+          { name: '@ResourceAccess', result: resource },
+          { name: '@Roles all', result: roles },
+        ]),
         'One app serves the three routes with the same valid bearer token; the answer and role caches are long enough (600 s) that the measured requests never wait for Authing, so the added cost is the check itself: the route requirements read once per handler, the id read from the route, one cache lookup, the promise the guard awaits.',
         PINNING
           ? 'The app runs in its own process on core 0, autocannon and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'

@@ -1,4 +1,4 @@
-import { comparisonHeader, comparisonRow, compareRoutes, signedInToken } from './rounds.js';
+import { comparisonHeader, comparisonRow, compareRoutes, roundsNote, signedInToken } from './rounds.js';
 import {
   LOAD_CPU,
   PINNING,
@@ -53,9 +53,13 @@ export async function tenancyBench(): Promise<BenchSection> {
     const base = medians[0]!;
     const tenant = medians[2]!;
     return {
-      title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per route)`,
+      title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
       rows: [comparisonHeader('baseline'), ...routes.map((route, i) => comparisonRow(route.name, medians[i]!, base))],
       notes: [
+        roundsNote([
+          { name: 'tenancy, default application', result: medians[1]! },
+          { name: 'tenancy, tenant', result: tenant },
+        ]),
         'Every request carries the same valid bearer token, already verified: the guard answers from the verified-token cache. The tenancy app resolves the tenant from the path once per request (remembered on the request) and hands it to that tenant’s own verifier.',
         PINNING
           ? 'Both apps run in their own process on core 0 (loaded one at a time), autocannon and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'
