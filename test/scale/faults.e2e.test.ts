@@ -8,9 +8,9 @@
  *   complete on the other replica, and its own logins carry on.
  */
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { CookieClient, completeEmulatorLogin } from '../support/cookie-client.js';
+import { CookieClient } from '../support/cookie-client.js';
 import { RedisServer } from '../support/redis-server.js';
-import { startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
+import { loginUntilCallback, startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
 
 const USER = { email: 'fault@example.com', password: 'Fault-passw0rd' };
 
@@ -38,17 +38,8 @@ describe.each<Adapter>(['express', 'fastify'])('on %s', (adapter) => {
     await a?.close();
   });
 
-  async function startLogin(client: CookieClient, replica: ScaleReplica): Promise<string> {
-    const begin = await client.request(`${replica.url}/login`);
-    await begin.arrayBuffer();
-    expect(begin.status).toBe(302);
-    return completeEmulatorLogin(
-      client,
-      begin.headers.get('location')!,
-      { account: USER.email, password: USER.password },
-      (url) => url.startsWith(a.url),
-    );
-  }
+  const startLogin = (client: CookieClient, replica: ScaleReplica): Promise<string> =>
+    loginUntilCallback(client, replica, a.url, USER);
 
   async function login(): Promise<CookieClient> {
     const client = new CookieClient();

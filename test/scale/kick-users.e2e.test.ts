@@ -5,9 +5,9 @@
  */
 import { ManagementClient } from '../../lib/sdk/management/management-client.js';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { CookieClient, completeEmulatorLogin } from '../support/cookie-client.js';
+import { CookieClient } from '../support/cookie-client.js';
 import { RedisServer } from '../support/redis-server.js';
-import { startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
+import { loginUntilCallback, startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
 
 const KICKED = { email: 'kicked@example.com', password: 'Kicked-passw0rd' };
 const OTHER = { email: 'stays@example.com', password: 'Stays-passw0rd' };
@@ -47,14 +47,7 @@ describe.each<[Adapter, Adapter]>([
   /** Logs in on A, the callback landing on B. */
   async function login(user: { email: string; password: string }): Promise<CookieClient> {
     const client = new CookieClient();
-    const begin = await client.request(`${a.url}/login`);
-    await begin.arrayBuffer();
-    const callback = await completeEmulatorLogin(
-      client,
-      begin.headers.get('location')!,
-      { account: user.email, password: user.password },
-      (url) => url.startsWith(a.url),
-    );
+    const callback = await loginUntilCallback(client, a, a.url, user);
     const done = await client.request(callback.replace(a.url, b.url));
     await done.arrayBuffer();
     expect(done.headers.get('location')).toBe('/');

@@ -7,9 +7,9 @@
  */
 import { createClient } from 'redis';
 import { AuthingEmulator } from '../../lib/testing/index.js';
-import { CookieClient, completeEmulatorLogin } from '../support/cookie-client.js';
+import { CookieClient } from '../support/cookie-client.js';
 import { RedisServer } from '../support/redis-server.js';
-import { startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
+import { loginUntilCallback, startReplica, type Adapter, type ScaleReplica } from '../support/scale-app.js';
 
 const TOKEN_TTL_SECONDS = 2;
 const USER = { email: 'replica@example.com', password: 'Replica-passw0rd' };
@@ -59,17 +59,8 @@ describe.each(PAIRS)('replica A on %s, replica B on %s', (adapterA, adapterB) =>
   };
 
   /** The hosted login started on `start`, up to the callback at the public URL (A's). */
-  async function loginUntilPublicCallback(client: CookieClient, start: ScaleReplica): Promise<string> {
-    const begin = await client.request(`${start.url}/login`);
-    await begin.arrayBuffer();
-    expect(begin.status).toBe(302);
-    return completeEmulatorLogin(
-      client,
-      begin.headers.get('location')!,
-      { account: USER.email, password: USER.password },
-      (url) => url.startsWith(a.url),
-    );
-  }
+  const loginUntilPublicCallback = (client: CookieClient, start: ScaleReplica): Promise<string> =>
+    loginUntilCallback(client, start, a.url, USER);
 
   async function loginAcross(start: ScaleReplica, finish: ScaleReplica): Promise<CookieClient> {
     const client = new CookieClient();

@@ -46,6 +46,7 @@ import {
   type RedirectingResponse,
 } from '../../lib/index.js';
 import type { AuthingEmulator } from '../../lib/testing/index.js';
+import { completeEmulatorLogin, type CookieClient } from './cookie-client.js';
 
 export type Adapter = 'express' | 'fastify';
 
@@ -199,4 +200,25 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts the hosted login on `start` and signs `user` in at the emulator, up to the callback URL,
+ * which names the public URL (`publicUrl`, replica A's, as a load balancer's would be).
+ */
+export async function loginUntilCallback(
+  client: CookieClient,
+  start: ScaleReplica,
+  publicUrl: string,
+  user: { email: string; password: string },
+): Promise<string> {
+  const begin = await client.request(`${start.url}/login`);
+  await begin.arrayBuffer();
+  if (begin.status !== 302) throw new Error(`/login on ${start.url} answered ${begin.status}, not 302`);
+  return completeEmulatorLogin(
+    client,
+    begin.headers.get('location')!,
+    { account: user.email, password: user.password },
+    (url) => url.startsWith(publicUrl),
+  );
 }
