@@ -70,10 +70,13 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);
     if (!http) return this.root.withAccessToken(undefined);
-    return this.#perRequest.of(http, () => {
+    let client = this.#perRequest.get(http);
+    if (client === undefined) {
       const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(http) : undefined;
-      return (tenant?.root ?? this.root).withAccessToken(this.accessTokenOf(http));
-    });
+      client = (tenant?.root ?? this.root).withAccessToken(this.accessTokenOf(http));
+      this.#perRequest.set(http, client);
+    }
+    return client;
   }
 
   /** The access token a request carries: the authenticated user's, the bearer header's, or the session's. */

@@ -44,12 +44,20 @@ export class RequestMemo<T> {
   }
 
   of(carrier: object, compute: () => T): T {
-    const holder = carrier as Carrier;
-    let value = holder[this.#key] as T | undefined;
+    let value = this.get(carrier);
     if (value === undefined) {
       value = compute();
-      holder[this.#key] = value;
+      this.set(carrier, value);
     }
     return value;
+  }
+
+  /** The remembered value, if any: with {@link set}, a warm path that allocates no closure. */
+  get(carrier: object): T | undefined {
+    return (carrier as Carrier)[this.#key] as T | undefined;
+  }
+
+  set(carrier: object, value: T): void {
+    (carrier as Carrier)[this.#key] = value;
   }
 }
