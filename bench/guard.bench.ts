@@ -73,13 +73,14 @@ async function platformBenches(
     // passport-jwt is the Express comparison; on Fastify its row repeats the open route's figure.
     const guardRoutes = ['/open', '/guarded', platform === 'express' ? '/passport-jwt' : '/open', '/noop-guard'];
     const [open, guarded, passport, noop] = await compare(guardRoutes);
-    const [bare, decorator, scoped, noopPipe] = await compare([
+    const [bare, decorator, scoped, noopPipe, requestParam] = await compare([
       '/open',
       '/client-decorator',
       '/client-scoped',
       '/noop-pipe',
+      '/request-param',
     ]);
-    if (!open || !guarded || !passport || !noop || !bare || !decorator || !scoped || !noopPipe) {
+    if (!open || !guarded || !passport || !noop || !bare || !decorator || !scoped || !noopPipe || !requestParam) {
       throw new Error('missing result');
     }
 
@@ -130,11 +131,17 @@ async function platformBenches(
           row('no client (baseline)', bare, bare),
           row('@AuthingClient() parameter decorator (no scope bubbling)', decorator, bare),
           row('request-scoped AuthenticationClient injected in the controller', scoped, bare),
+          row(
+            "a parameter decorator that only returns the request (Nest's floor for any custom parameter)",
+            requestParam,
+            bare,
+          ),
         ],
         notes: [
           roundsNote([
             { name: '@AuthingClient()', result: decorator },
             { name: 'no-op pipe', result: noopPipe },
+            { name: 'request-only parameter', result: requestParam },
           ]),
           'The request-scoped provider makes Nest build the controller and its request-scoped dependencies for every request; the decorator derives the client from a singleton with `withAccessToken`, sharing the connection pool and key cache.',
           `For comparison, a parameter decorator with an injectable pipe that does nothing served ${fmt(noopPipe.ratio, 2)} of the bare route at ${fmt(noopPipe.cpuPerRequest - bare.cpuPerRequest, 1)} µs added per request: Nest settles a piped parameter through promises, which is why @AuthingClient() is a factory without a pipe.`,
