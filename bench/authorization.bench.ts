@@ -65,7 +65,7 @@ export async function authorizationBench(): Promise<BenchSection> {
     if (!guarded || !resource || !roles) throw new Error('missing result');
     const row = (name: string, r: typeof guarded): string[] => comparisonRow(name, r, guarded, String(r.counted));
     return {
-      title: `Authorization cost on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
+      title: `Authorization cost on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
       rows: [
         comparisonHeader('AuthingGuard alone', 'authorization requests to Authing'),
         row('AuthingGuard, cached bearer token (baseline)', guarded),

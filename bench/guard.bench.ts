@@ -89,7 +89,7 @@ async function platformBenches(
     const header = comparisonHeader('baseline', 'requests to the identity server');
     return [
       {
-        title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
+        title: `Guard overhead on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
         rows: [
           header,
           row('open route, no guard (baseline)', open, open),
@@ -125,7 +125,7 @@ async function platformBenches(
         ],
       },
       {
-        title: `Per-request AuthenticationClient on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
+        title: `Per-request AuthenticationClient on ${platform} (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
         rows: [
           header,
           row('no client (baseline)', bare, bare),

@@ -53,7 +53,7 @@ export async function tenancyBench(): Promise<BenchSection> {
     const base = medians[0]!;
     const tenant = medians[2]!;
     return {
-      title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of ${ROUNDS} counted rounds)`,
+      title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
       rows: [comparisonHeader('baseline'), ...routes.map((route, i) => comparisonRow(route.name, medians[i]!, base))],
       notes: [
         roundsNote([
