@@ -1,48 +1,85 @@
+import { IncomingMessage } from 'node:http';
 import type { AuthingUser } from '../user/authing-user.js';
 
 /**
- * Everything the module remembers about one request lives here, on the request object itself (or,
- * for WebSocket gateways, on the client). A symbol-keyed property rather than a WeakMap: a WeakMap
- * entry per request is an ephemeron the garbage collector must trace, which showed up as a
- * double-digit throughput cost under load.
+ * Everything the module remembers about one request lives here, keyed by the request object (or,
+ * for WebSocket gateways, by the client), in one of two places chosen by what the object costs to
+ * extend:
+ *
+ * - Node's `IncomingMessage` (Express's request, and GraphQL's under Express) gets a hidden class of
+ *   its own on every request, so adding a property to it copies its ~35 property descriptors: about
+ *   1.4 KB allocated per property per request (sampling heap profiler, `bench/nest-apps.ts` under
+ *   load). These go in a WeakMap, whose entry costs about a tenth of that.
+ * - Any other object (Fastify's request, sockets) shares its hidden class with its siblings, so a
+ *   symbol-keyed property costs next to nothing, while a WeakMap entry per request is an ephemeron
+ *   the collector must trace (about 1 µs per request on the Fastify benchmark).
  */
-type Carrier = Record<symbol, unknown>;
+export class RequestSlot<T> {
+  readonly #key: symbol;
+  readonly #messages: WeakMap<object, T>;
 
-const USER = Symbol.for('nestjs-authing:user');
-const RETURN_TO = Symbol.for('nestjs-authing:return-to');
+  /** `key`: a symbol (and `messages` a WeakMap) shared by every copy of the module that must agree. */
+  constructor(key: symbol, messages: WeakMap<object, T> = new WeakMap()) {
+    this.#key = key;
+    this.#messages = messages;
+  }
+
+  get(carrier: object): T | undefined {
+    if (carrier instanceof IncomingMessage) return this.#messages.get(carrier);
+    return (carrier as Record<symbol, T | undefined>)[this.#key];
+  }
+
+  set(carrier: object, value: T): void {
+    if (carrier instanceof IncomingMessage) this.#messages.set(carrier, value);
+    else (carrier as Record<symbol, T>)[this.#key] = value;
+  }
+}
+
+/**
+ * A slot every copy of this package in the process shares (two installs side by side, as with a
+ * linked package): the symbol from the global registry, the WeakMap kept under it on `globalThis`.
+ */
+function sharedSlot<T>(name: string): RequestSlot<T> {
+  const key = Symbol.for(`nestjs-authing:${name}`);
+  const registry = globalThis as unknown as Record<symbol, WeakMap<object, T> | undefined>;
+  const messages = (registry[key] ??= new WeakMap<object, T>());
+  return new RequestSlot<T>(key, messages);
+}
+
+const USER = sharedSlot<AuthingUser | null>('user');
+const RETURN_TO = sharedSlot<string>('return-to');
 
 /** Attaches the authenticated user (or `null`: anonymous) to a request or WebSocket client. */
 export function attachUser(carrier: object, user: AuthingUser | null): void {
-  (carrier as Carrier)[USER] = user;
+  USER.set(carrier, user);
   // The Passport convention, so code written for other strategies finds the user too (HTTP, GraphQL).
   if ('headers' in carrier) (carrier as { user?: unknown }).user = user ?? undefined;
 }
 
 /** The user a guard attached to this request or client; undefined when no guard ran. */
 export function attachedUser(carrier: object): AuthingUser | null | undefined {
-  return (carrier as Carrier)[USER] as AuthingUser | null | undefined;
+  return USER.get(carrier);
 }
 
 /** Where a completed login sends the browser (set by AuthingLoginGuard, read by `@AuthingReturnTo()`). */
 export function setReturnTo(carrier: object, url: string): void {
-  (carrier as Carrier)[RETURN_TO] = url;
+  RETURN_TO.set(carrier, url);
 }
 
 export function returnToOf(carrier: object): string | undefined {
-  return (carrier as Carrier)[RETURN_TO] as string | undefined;
+  return RETURN_TO.get(carrier);
 }
 
 /**
- * A value computed at most once per request, under a symbol of its own (one per owner instance, so
- * two applications in one process keep theirs apart).
+ * A value computed at most once per request, in a slot of its own (one per owner instance, so two
+ * applications in one process keep theirs apart).
  */
-export class RequestMemo<T> {
-  readonly #key: symbol;
-
+export class RequestMemo<T> extends RequestSlot<T> {
   constructor(name: string) {
-    this.#key = Symbol(`nestjs-authing:${name}`);
+    super(Symbol(`nestjs-authing:${name}`));
   }
 
+  /** The remembered value, else `compute()`'s, remembered. {@link get} and {@link set} allocate no closure. */
   of(carrier: object, compute: () => T): T {
     let value = this.get(carrier);
     if (value === undefined) {
@@ -50,14 +87,5 @@ export class RequestMemo<T> {
       this.set(carrier, value);
     }
     return value;
-  }
-
-  /** The remembered value, if any: with {@link set}, a warm path that allocates no closure. */
-  get(carrier: object): T | undefined {
-    return (carrier as Carrier)[this.#key] as T | undefined;
-  }
-
-  set(carrier: object, value: T): void {
-    (carrier as Carrier)[this.#key] = value;
   }
 }

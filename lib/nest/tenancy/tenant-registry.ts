@@ -17,6 +17,7 @@ import { resolvedOptions, type ResolvedAuthingOptions } from '../options/resolve
 import { createManagementClient, createRootClient } from '../providers/client.providers.js';
 import { isManagementConfigured } from '../providers/unconfigured-management-client.js';
 import type { AuthingRequest } from '../request/request-context.js';
+import { RequestMemo } from '../request/request-state.js';
 import { Reflector } from '@nestjs/core';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import type { TenancyDispatch, TenantContext } from './tenancy-dispatch.js';
@@ -40,7 +41,7 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   readonly #byName = new Map<string, TenantContext>();
   readonly #byHost = new Map<string, string>();
   readonly #nameOf: TenantNameOf | undefined;
-  readonly #memo = Symbol('nestjs-authing:tenant');
+  readonly #memo = new RequestMemo<Selection>('tenant');
   readonly #logger = new Logger('AuthingTenants');
   #started = false;
   // Private fields: the raw options carry the app secret and the access key secret (util.inspect,
@@ -99,11 +100,10 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   }
 
   contextOf(request: AuthingRequest): TenantContext | undefined | null {
-    const holder = request as unknown as Record<symbol, Selection | undefined>;
-    let selection = holder[this.#memo];
+    let selection = this.#memo.get(request);
     if (selection === undefined) {
       selection = this.#select(request);
-      holder[this.#memo] = selection;
+      this.#memo.set(request, selection);
     }
     return selection === DEFAULT_APP ? undefined : selection;
   }
