@@ -327,6 +327,20 @@ describe('@ResourceAccess: resource instances asked of Authing', () => {
     expect(isActionAllowedCalls()).toBe(before + 2);
   });
 
+  test('a remembered answer lets the request through at once, with the user attached as on the first', async () => {
+    const first = await call(app, 'bob', '/orders/43');
+    const before = isActionAllowedCalls();
+    const again = await call(app, 'bob', '/orders/43');
+    expect(isActionAllowedCalls()).toBe(before);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body).toEqual(first.body);
+    expect(again.body).toEqual({ id: '43', sub: idOf('bob'), passportUser: idOf('bob') });
+    // Another user's remembered denial, and an allowed answer for another user, do not leak across.
+    expect(await ok(app, 'vic', '/orders/43')).toBe(403);
+    expect(await ok(app, 'vic', '/orders/43')).toBe(403);
+    expect(await ok(app, 'bob', '/orders/43')).toBe(200);
+  });
+
   test('N concurrent identical questions make one call', async () => {
     await ok(app, 'bob', '/orders/by-query?orderId=1'); // the token is verified and warm
     const before = isActionAllowedCalls();

@@ -98,6 +98,21 @@ export class AuthingAuthorization {
     return answer.allowed;
   }
 
+  /**
+   * The remembered answer to the question, without asking: undefined when none is fresh.
+   * @internal
+   */
+  peek(
+    userId: string,
+    action: string,
+    resource: string,
+    namespace: string | undefined,
+    api: AuthingResourceApi,
+    tenant?: string,
+  ): boolean | undefined {
+    return this.#answers.peek(keyOf(userId, tenant, action, resource, namespace, api))?.allowed;
+  }
+
   /** Forgets cached answers: of one user, or everyone's (after changing authorizations). */
   invalidate(userId?: string): void {
     if (userId === undefined) this.#answers.forget();

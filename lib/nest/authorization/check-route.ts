@@ -1,5 +1,5 @@
 import type { AuthingRolesService } from '../roles/authing-roles.service.js';
-import type { AuthingTransport } from '../request/request-context.js';
+import type { AuthingRequest, AuthingTransport } from '../request/request-context.js';
 import type { AuthingUser } from '../user/authing-user.js';
 import { badRequest, forbidden } from '../guards/guard-errors.js';
 import type { AuthingAuthorization } from './authing-authorization.service.js';
@@ -91,6 +91,36 @@ export async function checkRoute(
       requirement: { resource: q.resource, action: q.action, ...(q.namespace ? { namespace: q.namespace } : {}) },
     });
   }
+}
+
+/**
+ * The route's verdict from answers already remembered, without a promise: true when the route asks
+ * only resource questions and every one has a fresh "allowed" answer. Undefined otherwise (an answer
+ * missing or denied, an id missing, role or permission requirements): {@link checkRoute} then asks,
+ * or refuses with its reason.
+ */
+export function checkRouteCached(
+  deps: RouteCheckDeps,
+  request: AuthingRequest,
+  user: AuthingUser,
+  requirements: RouteRequirements,
+): true | undefined {
+  if (requirements.roles.length > 0 || requirements.permissions.length > 0) return undefined;
+  const tenant = deps.tenancy?.contextOf(request)?.name;
+  for (const requirement of requirements.resources) {
+    let resource = requirement.resource;
+    if (requirement.id) {
+      const found = resourceIdOf(request, requirement.id);
+      if ('problem' in found) return undefined;
+      resource = `${requirement.resource}:${found.id}`;
+    }
+    const namespace = requirement.namespace ?? deps.resourceNamespace;
+    const api = requirement.api ?? deps.resourceApi;
+    if (deps.authorization.peek(user.sub, requirement.action, resource, namespace, api, tenant) !== true) {
+      return undefined;
+    }
+  }
+  return true;
 }
 
 function roleMessage(requirement: NormalisedRequirement, namespace: string): string {

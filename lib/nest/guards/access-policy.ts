@@ -7,7 +7,7 @@ import type { AuthingUser } from '../user/authing-user.js';
 import { AUTHING_RESOLVED_OPTIONS, OPTIONAL_AUTH_KEY, PUBLIC_KEY } from '../constants.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { AuthingAuthorization } from '../authorization/authing-authorization.service.js';
-import { checkRoute, type RouteCheckDeps } from '../authorization/check-route.js';
+import { checkRoute, checkRouteCached, type RouteCheckDeps } from '../authorization/check-route.js';
 import { readRequirements, type RouteRequirements } from '../authorization/route-requirements.js';
 import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
 import { attachUser, attachedUser } from '../request/request-state.js';
@@ -86,6 +86,19 @@ export class AuthingAccessPolicy {
   authenticateCached(request: AuthingRequest): boolean {
     const user = this.authenticator.authenticateCached(request);
     if (!user) return false;
+    attachUser(request, user);
+    return true;
+  }
+
+  /**
+   * The synchronous warm path for a route with requirements: true when the request carries an
+   * already verified bearer token and every requirement is met by answers still remembered (see
+   * {@link checkRouteCached}); the user is then attached.
+   */
+  authorizeCached(route: RouteAccess, request: AuthingRequest): boolean {
+    if (!route.requirements) return this.authenticateCached(request);
+    const user = this.authenticator.authenticateCached(request);
+    if (!user || checkRouteCached(this.#checkDeps, request, user, route.requirements) !== true) return false;
     attachUser(request, user);
     return true;
   }

@@ -22,12 +22,15 @@ export class AuthingGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.policy.routeOf(context);
     if (route.isPublic) return true;
-    // Warm path: an HTTP/GraphQL request with a bearer token already verified, on a route without
-    // role requirements, answered synchronously and without allocating. Everything else (first
+    // Warm path: an HTTP/GraphQL request with a bearer token already verified, on a route whose
+    // requirements (if any) remembered answers meet, answered synchronously. Everything else (first
     // sight, sessions, roles, WebSocket, refusals) takes the full path, whose failures are rejections.
-    if (!route.hasRequirements) {
-      const request = httpRequestOf(context);
-      if (request && this.policy.authenticateCached(request)) return true;
+    const request = httpRequestOf(context);
+    if (request) {
+      const passed = route.hasRequirements
+        ? this.policy.authorizeCached(route, request)
+        : this.policy.authenticateCached(request);
+      if (passed) return true;
     }
     return this.#check(context, route);
   }

@@ -3,7 +3,18 @@
  * @ResourceAccess, and a starter for a real Nest app (Express, 127.0.0.1) on top of them.
  */
 import 'reflect-metadata';
-import { Body, Controller, Get, Inject, Param, Post, Query, UseGuards, type INestApplication } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+  type INestApplication,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
@@ -97,8 +108,8 @@ export class OrdersController {
 
   @Get(':id')
   @ResourceAccess({ resource: 'order', action: 'read', id: { param: 'id' } })
-  get(@Param('id') id: string) {
-    return { id };
+  get(@Param('id') id: string, @CurrentUser('sub') sub: string, @Req() request: { user?: AuthingUser }) {
+    return { id, sub, passportUser: request.user?.sub };
   }
 
   @Post('pay')
