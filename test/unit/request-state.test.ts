@@ -1,19 +1,19 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import {
-  attachUser,
-  attachedUser,
-  RequestMemo,
-  returnToOf,
-  setReturnTo,
-} from '../../lib/nest/request/request-state.js';
+import { RequestMemo } from '../../lib/nest/request/request-memo.js';
+import { attachUser, attachedUser, returnToOf, setReturnTo } from '../../lib/nest/request/request-state.js';
 import type { AuthingUser } from '../../lib/nest/user/authing-user.js';
 
 const user = { sub: 'u-1', accessToken: 'token-1' } as unknown as AuthingUser;
 
-function nodeRequest(): IncomingMessage {
-  const request = new IncomingMessage(new Socket());
+/** An Express-like request on `socket`, whose response (`req.res`) has ended or not. */
+function nodeRequest(
+  socket = new Socket(),
+  res: { writableEnded: boolean } = { writableEnded: false },
+): IncomingMessage {
+  const request = new IncomingMessage(socket);
   request.headers = { authorization: 'Bearer token-1' };
+  (request as unknown as { res: object }).res = res;
   return request;
 }
 
@@ -71,4 +71,53 @@ describe('per-request state', () => {
       expect(b.of(second, () => 'again')).toBe('computed once');
     },
   );
+
+  describe('a memo on Express requests of one keep-alive connection', () => {
+    test('requests one after another each get their own value, with nothing added to the request', () => {
+      const socket = new Socket();
+      const memo = new RequestMemo<string>('client');
+      for (let i = 0; i < 5; i++) {
+        const response = { writableEnded: false };
+        const request = nodeRequest(socket, response);
+        const keys = Reflect.ownKeys(request).length;
+        expect(memo.get(request)).toBeUndefined();
+        expect(memo.of(request, () => `value-${i}`)).toBe(`value-${i}`);
+        expect(memo.of(request, () => 'computed again')).toBe(`value-${i}`);
+        expect(Reflect.ownKeys(request)).toHaveLength(keys);
+        response.writableEnded = true;
+      }
+    });
+
+    test('pipelined requests (the first not answered yet) keep their values apart', () => {
+      const socket = new Socket();
+      const memo = new RequestMemo<string>('client');
+      const [first, second, third] = [nodeRequest(socket), nodeRequest(socket), nodeRequest(socket)];
+      memo.set(first, 'first');
+      memo.set(second, 'second');
+      memo.set(third, 'third');
+      expect([memo.get(first), memo.get(second), memo.get(third)]).toEqual(['first', 'second', 'third']);
+    });
+
+    test("an ended request's value, once the next request took the connection, is computed again, never another's", () => {
+      const socket = new Socket();
+      const memo = new RequestMemo<string>('client');
+      const ended = { writableEnded: false };
+      const [first, second] = [nodeRequest(socket, ended), nodeRequest(socket)];
+      memo.set(first, 'first');
+      ended.writableEnded = true;
+      memo.set(second, 'second');
+      expect(memo.get(second)).toBe('second');
+      expect(memo.get(first)).toBeUndefined();
+      expect(memo.of(first, () => 'first again')).toBe('first again');
+      expect(memo.get(second)).toBe('second');
+    });
+
+    test('a request without a socket or a response still gets its value', () => {
+      const memo = new RequestMemo<string>('client');
+      const request = new IncomingMessage(new Socket());
+      (request as unknown as { socket: null }).socket = null;
+      memo.set(request, 'alone');
+      expect(memo.get(request)).toBe('alone');
+    });
+  });
 });

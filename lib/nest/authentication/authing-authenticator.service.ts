@@ -11,7 +11,7 @@ import {
 } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
-import { RequestMemo } from '../request/request-state.js';
+import { RequestMemo } from '../request/request-memo.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { crossOriginReason, isUnsafeMethod, type OriginCheckMode } from '../csrf/request-origin.js';
 import { readLogin, sessionOf, type AuthingSessionRecord } from '../session/authing-session.js';

@@ -12,7 +12,8 @@ import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
 import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
-import { attachedUser, RequestMemo } from '../request/request-state.js';
+import { attachedUser } from '../request/request-state.js';
+import { RequestMemo } from '../request/request-memo.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { readLogin } from '../session/authing-session.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
@@ -64,8 +65,10 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
 
   /**
    * The end user's client for this request, carrying their access token (the authenticated user's,
-   * else the bearer header's, else the session's). Created once per request (memoised on it) and cheap: it
-   * shares the root's connection pool and caches.
+   * else the bearer header's, else the session's). Created once per request and cheap: it shares the
+   * root's connection pool and caches. (On Express, a call made after the request's response has
+   * ended, once the next request on its connection has asked for its own, gets a new client carrying
+   * the same token.)
    */
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);

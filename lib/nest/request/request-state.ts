@@ -69,23 +69,3 @@ export function setReturnTo(carrier: object, url: string): void {
 export function returnToOf(carrier: object): string | undefined {
   return RETURN_TO.get(carrier);
 }
-
-/**
- * A value computed at most once per request, in a slot of its own (one per owner instance, so two
- * applications in one process keep theirs apart).
- */
-export class RequestMemo<T> extends RequestSlot<T> {
-  constructor(name: string) {
-    super(Symbol(`nestjs-authing:${name}`));
-  }
-
-  /** The remembered value, else `compute()`'s, remembered. {@link get} and {@link set} allocate no closure. */
-  of(carrier: object, compute: () => T): T {
-    let value = this.get(carrier);
-    if (value === undefined) {
-      value = compute();
-      this.set(carrier, value);
-    }
-    return value;
-  }
-}

@@ -17,7 +17,7 @@ import { resolvedOptions, type ResolvedAuthingOptions } from '../options/resolve
 import { createManagementClient, createRootClient } from '../providers/client.providers.js';
 import { isManagementConfigured } from '../providers/unconfigured-management-client.js';
 import type { AuthingRequest } from '../request/request-context.js';
-import { RequestMemo } from '../request/request-state.js';
+import { RequestMemo } from '../request/request-memo.js';
 import { Reflector } from '@nestjs/core';
 import { AuthingStrategy } from '../strategy/authing.strategy.js';
 import type { TenancyDispatch, TenantContext } from './tenancy-dispatch.js';
