@@ -105,7 +105,7 @@ export function checkRouteCached(
   user: AuthingUser,
   requirements: RouteRequirements,
 ): true | undefined {
-  if (requirements.roles.length > 0 || requirements.permissions.length > 0) return undefined;
+  if (!onlyResourceQuestions(requirements)) return undefined;
   const tenant = deps.tenancy?.contextOf(request)?.name;
   for (const requirement of requirements.resources) {
     let resource = requirement.resource;
@@ -121,6 +121,11 @@ export function checkRouteCached(
     }
   }
   return true;
+}
+
+/** Whether a route asks only resource questions (no roles or permissions): {@link checkRouteCached}'s case. */
+export function onlyResourceQuestions(requirements: RouteRequirements): boolean {
+  return requirements.roles.length === 0 && requirements.permissions.length === 0;
 }
 
 function roleMessage(requirement: NormalisedRequirement, namespace: string): string {

@@ -7,7 +7,12 @@ import type { AuthingUser } from '../user/authing-user.js';
 import { AUTHING_RESOLVED_OPTIONS, OPTIONAL_AUTH_KEY, PUBLIC_KEY } from '../constants.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
 import { AuthingAuthorization } from '../authorization/authing-authorization.service.js';
-import { checkRoute, checkRouteCached, type RouteCheckDeps } from '../authorization/check-route.js';
+import {
+  checkRoute,
+  checkRouteCached,
+  onlyResourceQuestions,
+  type RouteCheckDeps,
+} from '../authorization/check-route.js';
 import { readRequirements, type RouteRequirements } from '../authorization/route-requirements.js';
 import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
 import { attachUser, attachedUser } from '../request/request-state.js';
@@ -97,6 +102,7 @@ export class AuthingAccessPolicy {
    */
   authorizeCached(route: RouteAccess, request: AuthingRequest): boolean {
     if (!route.requirements) return this.authenticateCached(request);
+    if (!onlyResourceQuestions(route.requirements)) return false;
     const user = this.authenticator.authenticateCached(request);
     if (!user || checkRouteCached(this.#checkDeps, request, user, route.requirements) !== true) return false;
     attachUser(request, user);

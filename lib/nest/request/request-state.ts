@@ -14,12 +14,12 @@ import type { AuthingUser } from '../user/authing-user.js';
  *   symbol-keyed property costs next to nothing, while a WeakMap entry per request is an ephemeron
  *   the collector must trace (about 1 µs per request on the Fastify benchmark).
  */
-export class RequestSlot<T> {
+class RequestSlot<T> {
   readonly #key: symbol;
   readonly #messages: WeakMap<object, T>;
 
-  /** `key`: a symbol (and `messages` a WeakMap) shared by every copy of the module that must agree. */
-  constructor(key: symbol, messages: WeakMap<object, T> = new WeakMap()) {
+  /** `key` and `messages`: shared by every copy of the module that must agree. */
+  constructor(key: symbol, messages: WeakMap<object, T>) {
     this.#key = key;
     this.#messages = messages;
   }
