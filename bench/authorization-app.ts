@@ -18,14 +18,12 @@ export interface AuthorizationBenchConfig {
   accessKeySecret: string;
 }
 
-const PAYLOAD = { ok: true };
-
 @Controller()
 @UseGuards(AuthingGuard)
 class BenchController {
-  @Get('guarded')
-  guarded(): object {
-    return PAYLOAD;
+  @Get('guarded/:id')
+  guarded(@Param('id') id: string): object {
+    return { ok: id !== '' };
   }
 
   @Get('orders/:id')
@@ -34,10 +32,10 @@ class BenchController {
     return { ok: id !== '' };
   }
 
-  @Get('roles-all')
+  @Get('roles-all/:id')
   @Roles({ roles: ['admin', 'bench'], match: 'all' })
-  rolesAll(): object {
-    return PAYLOAD;
+  rolesAll(@Param('id') id: string): object {
+    return { ok: id !== '' };
   }
 }
 

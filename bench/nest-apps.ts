@@ -73,6 +73,20 @@ class TenantController {
   }
 }
 
+/**
+ * AuthingGuard on a route of the tenant route's shape (`/p/:segment/guarded`): the tenancy
+ * benchmark's baseline, so Express's own cost of a route parameter is in it too. In a tenancy app
+ * the resolver (prefix `/t/`) gives it to the default application.
+ */
+@Controller('p/:segment')
+class ShapeController {
+  @Get('guarded')
+  @UseGuards(AuthingGuard)
+  guarded(): object {
+    return PAYLOAD;
+  }
+}
+
 @Controller()
 class OpenController {
   @Get('open')
@@ -161,7 +175,7 @@ export async function startBenchApp(config: BenchAppConfig): Promise<{ app: INes
       }),
       PassportModule,
     ],
-    controllers: [OpenController, ScopedController, ...(config.tenancy ? [TenantController] : [])],
+    controllers: [OpenController, ScopedController, ShapeController, ...(config.tenancy ? [TenantController] : [])],
     providers: [jwtStrategyFor(config)],
   })
   class BenchModule {}
