@@ -4,7 +4,14 @@ import type { AuthingUser } from '../user/authing-user.js';
 import { badRequest, forbidden } from '../guards/guard-errors.js';
 import type { AuthingAuthorization } from './authing-authorization.service.js';
 import { resourceIdOf } from './resource-id.js';
-import { DEFAULT_NAMESPACE, meets, missingOf, type NormalisedRequirement } from './requirements.js';
+import {
+  DEFAULT_NAMESPACE,
+  meets,
+  missingOf,
+  type AuthingResourceApi,
+  type NormalisedRequirement,
+  type NormalisedResourceRequirement,
+} from './requirements.js';
 import type { RouteRequirements } from './route-requirements.js';
 import type { TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 
@@ -60,24 +67,18 @@ export async function checkRoute(
   if (requirements.resources.length === 0) return;
   // Ids first: a request lacking one is refused before any question is asked.
   const questions = requirements.resources.map((requirement) => {
-    let resource = requirement.resource;
-    if (requirement.id) {
-      const found = resourceIdOf(transport.request, requirement.id);
-      if ('problem' in found) {
-        throw badRequest(
-          transport,
-          `Resource id unavailable for ${requirement.resource}/${requirement.action}: ${found.problem}`,
-          {
-            reason: 'missing_resource_id',
-            requirement: { resource: requirement.resource, action: requirement.action, id: { ...requirement.id } },
-          },
-        );
-      }
-      resource = `${requirement.resource}:${found.id}`;
+    const question = questionOf(deps, transport.request, requirement);
+    if ('problem' in question) {
+      throw badRequest(
+        transport,
+        `Resource id unavailable for ${requirement.resource}/${requirement.action}: ${question.problem}`,
+        {
+          reason: 'missing_resource_id',
+          requirement: { resource: requirement.resource, action: requirement.action, id: { ...requirement.id } },
+        },
+      );
     }
-    const namespace = requirement.namespace ?? deps.resourceNamespace;
-    const api = requirement.api ?? deps.resourceApi;
-    return { resource, action: requirement.action, namespace, api };
+    return question;
   });
   // Asked together: the slowest answer, not their sum, is what the request waits for.
   const answers = await Promise.all(
@@ -108,19 +109,40 @@ export function checkRouteCached(
   if (!onlyResourceQuestions(requirements)) return undefined;
   const tenant = deps.tenancy?.contextOf(request)?.name;
   for (const requirement of requirements.resources) {
-    let resource = requirement.resource;
-    if (requirement.id) {
-      const found = resourceIdOf(request, requirement.id);
-      if ('problem' in found) return undefined;
-      resource = `${requirement.resource}:${found.id}`;
-    }
-    const namespace = requirement.namespace ?? deps.resourceNamespace;
-    const api = requirement.api ?? deps.resourceApi;
-    if (deps.authorization.peek(user.sub, requirement.action, resource, namespace, api, tenant) !== true) {
-      return undefined;
-    }
+    const question = questionOf(deps, request, requirement);
+    if ('problem' in question) return undefined;
+    const { action, resource, namespace, api } = question;
+    if (deps.authorization.peek(user.sub, action, resource, namespace, api, tenant) !== true) return undefined;
   }
   return true;
+}
+
+/** One question to Authing: may the user perform `action` on `resource` (an instance: `order:42`)? */
+interface ResourceQuestion {
+  action: string;
+  resource: string;
+  namespace: string | undefined;
+  api: AuthingResourceApi;
+}
+
+/** The question a resource requirement asks of this request (the instance id read from it), or why none. */
+function questionOf(
+  deps: RouteCheckDeps,
+  request: AuthingRequest,
+  requirement: NormalisedResourceRequirement,
+): ResourceQuestion | { problem: string } {
+  let resource = requirement.resource;
+  if (requirement.id) {
+    const found = resourceIdOf(request, requirement.id);
+    if ('problem' in found) return found;
+    resource = `${requirement.resource}:${found.id}`;
+  }
+  return {
+    action: requirement.action,
+    resource,
+    namespace: requirement.namespace ?? deps.resourceNamespace,
+    api: requirement.api ?? deps.resourceApi,
+  };
 }
 
 /** Whether a route asks only resource questions (no roles or permissions): {@link checkRouteCached}'s case. */
