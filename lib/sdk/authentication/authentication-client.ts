@@ -43,7 +43,8 @@ const CLIENT_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
   '/api/v3/exchange-tokenset-with-qrcode-ticket',
 ]);
 
-const SHARED_CORE = Symbol('AuthenticationClient.core');
+/** Passed by `withAccessToken` to the constructor, which then leaves the fields to it. */
+const DERIVED = Object.freeze({}) as AuthenticationClientOptions;
 
 // Declaration merging gives the class one typed method per catalogue entry, installed at runtime.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -66,14 +67,14 @@ export interface AuthenticationClient extends Omit<AuthenticationApi, 'pub'> {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AuthenticationClient {
-  readonly #core: ClientCore;
+  // Set once: here, or by withAccessToken right after construction.
+  #core!: ClientCore;
   #accessToken: string | undefined;
 
   constructor(options: AuthenticationClientOptions) {
-    // A derived client (withAccessToken) passes the shared core under a module-private symbol.
-    const shared = (options as { [SHARED_CORE]?: ClientCore } | undefined)?.[SHARED_CORE];
-    this.#core = shared ?? createCore(options);
-    if (!shared) EVENT_SETTINGS.set(this.#core, eventSettings(options));
+    if (options === DERIVED) return;
+    this.#core = createCore(options);
+    EVENT_SETTINGS.set(this.#core, eventSettings(options));
     if (options.accessToken !== undefined) this.setAccessToken(options.accessToken);
   }
 
@@ -82,10 +83,11 @@ export class AuthenticationClient {
    * cheap enough to make per request.
    */
   withAccessToken(accessToken: string | undefined): AuthenticationClient {
-    return new AuthenticationClient({
-      [SHARED_CORE]: this.#core,
-      accessToken,
-    } as unknown as AuthenticationClientOptions);
+    // No options object to build and read back: this runs once per request in the Nest module.
+    const client = new AuthenticationClient(DERIVED);
+    client.#core = this.#core;
+    if (accessToken !== undefined) client.setAccessToken(accessToken);
+    return client;
   }
 
   get appId(): string {
