@@ -49,6 +49,8 @@ interface ConnectionBearer {
 @Injectable()
 export class AuthingAuthenticator {
   readonly #memo = new RequestMemo<Promise<AuthenticationResult>>('authentication');
+  readonly #authenticateRequest = (request: object): Promise<AuthenticationResult> =>
+    this.#authenticate(request as AuthingRequest);
   readonly #bearerResults = new WeakMap<object, AuthenticationResult>();
   readonly #connections = new WeakMap<object, ConnectionBearer>();
   readonly #renewals = new Map<string, Promise<AuthingSessionRecord | undefined>>();
@@ -71,7 +73,7 @@ export class AuthingAuthenticator {
       return this.#tenancy.authenticatorOf(request)?.authenticate(request, options) ?? Promise.resolve(NO_TENANT);
     }
     if (options.memoise === false) return this.#authenticate(request);
-    return this.#memo.of(request, () => this.#authenticate(request));
+    return this.#memo.of(request, this.#authenticateRequest);
   }
 
   /**

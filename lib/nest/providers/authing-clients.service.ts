@@ -11,7 +11,7 @@ import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { AuthenticationClient } from '../../sdk/index.js';
 import { ManagementClient } from '../../sdk/index.js';
 import { AUTHING_RESOLVED_OPTIONS, AUTHING_ROOT_CLIENT } from '../constants.js';
-import { defaultExtractToken, type AuthingRequest } from '../request/request-context.js';
+import { defaultExtractToken, isRequest, type AuthingRequest } from '../request/request-context.js';
 import { attachedUser } from '../request/request-state.js';
 import { RequestMemo } from '../request/request-memo.js';
 import type { ResolvedAuthingOptions } from '../options/resolved-options.js';
@@ -29,6 +29,12 @@ import { claimHosts } from './claim-hosts.js';
 @Injectable()
 export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   readonly #perRequest = new RequestMemo<AuthenticationClient>('client');
+  /** Makes a request's client; one function for all requests, so no closure is made per request. */
+  readonly #newClient = (request: object): AuthenticationClient => {
+    const http = request as AuthingRequest;
+    const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(http) : undefined;
+    return (tenant?.root ?? this.root).withAccessToken(this.accessTokenOf(http));
+  };
   readonly #logger = new Logger('AuthingModule');
   #closing = false;
   /** With the `tenancy` option: a tenant's requests get that tenant's client and session slot. */
@@ -73,13 +79,7 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
   forRequest(request: AuthingRequest | { req: AuthingRequest }): AuthenticationClient {
     const http = unwrap(request);
     if (!http) return this.root.withAccessToken(undefined);
-    let client = this.#perRequest.get(http);
-    if (client === undefined) {
-      const tenant = this.tenancy?.enabled ? this.tenancy.contextOf(http) : undefined;
-      client = (tenant?.root ?? this.root).withAccessToken(this.accessTokenOf(http));
-      this.#perRequest.set(http, client);
-    }
-    return client;
+    return this.#perRequest.of(http, this.#newClient);
   }
 
   /** The access token a request carries: the authenticated user's, the bearer header's, or the session's. */
@@ -129,12 +129,9 @@ export class AuthingClients implements OnModuleInit, OnApplicationBootstrap, OnA
 }
 
 function unwrap(request: unknown): AuthingRequest | undefined {
+  if (isRequest(request)) return request;
   if (typeof request !== 'object' || request === null) return undefined;
-  if (typeof (request as AuthingRequest).headers === 'object') return request as AuthingRequest;
   // GraphQL: REQUEST is the context object, whose `req` is the HTTP request.
   const inner = (request as { req?: unknown }).req;
-  if (typeof inner === 'object' && inner !== null && typeof (inner as AuthingRequest).headers === 'object') {
-    return inner as AuthingRequest;
-  }
-  return undefined;
+  return isRequest(inner) ? inner : undefined;
 }

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthingUser } from '../user/authing-user.js';
 import { attachedUser } from './request-state.js';
@@ -95,7 +96,12 @@ function wsRequestOf(client: Record<string, unknown>): AuthingRequest | undefine
   return request;
 }
 
-function isRequest(value: unknown): value is AuthingRequest {
+/**
+ * Whether `value` is an HTTP request. Node's own request is recognised by its class first: every
+ * Express request has a hidden class of its own, so reading a property of one is a full lookup.
+ */
+export function isRequest(value: unknown): value is AuthingRequest {
+  if (value instanceof IncomingMessage) return true;
   return typeof value === 'object' && value !== null && typeof (value as AuthingRequest).headers === 'object';
 }
 

@@ -53,7 +53,8 @@ const RETURN_TO = sharedSlot<string>('return-to');
 export function attachUser(carrier: object, user: AuthingUser | null): void {
   USER.set(carrier, user);
   // The Passport convention, so code written for other strategies finds the user too (HTTP, GraphQL).
-  if ('headers' in carrier) (carrier as { user?: unknown }).user = user ?? undefined;
+  if (carrier instanceof IncomingMessage || 'headers' in carrier)
+    (carrier as { user?: unknown }).user = user ?? undefined;
 }
 
 /** The user a guard attached to this request or client; undefined when no guard ran. */

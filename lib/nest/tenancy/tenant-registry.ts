@@ -42,6 +42,7 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   readonly #byHost = new Map<string, string>();
   readonly #nameOf: TenantNameOf | undefined;
   readonly #memo = new RequestMemo<Selection>('tenant');
+  readonly #selectRequest = (request: object): Selection => this.#select(request as AuthingRequest);
   readonly #logger = new Logger('AuthingTenants');
   #started = false;
   // Private fields: the raw options carry the app secret and the access key secret (util.inspect,
@@ -100,11 +101,7 @@ export class TenantRegistry implements TenancyDispatch, OnApplicationBootstrap, 
   }
 
   contextOf(request: AuthingRequest): TenantContext | undefined | null {
-    let selection = this.#memo.get(request);
-    if (selection === undefined) {
-      selection = this.#select(request);
-      this.#memo.set(request, selection);
-    }
+    const selection = this.#memo.of(request, this.#selectRequest);
     return selection === DEFAULT_APP ? undefined : selection;
   }
 
