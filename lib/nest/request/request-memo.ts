@@ -59,23 +59,6 @@ export class RequestMemo<T> {
     return value;
   }
 
-  get(carrier: object): T | undefined {
-    if (!(carrier instanceof IncomingMessage)) return (carrier as Record<symbol, T | undefined>)[this.#key];
-    const connection = carrier.socket as object | null;
-    const last = connection === null ? undefined : this.#connections.get(connection);
-    if (last !== undefined && last.request === carrier) return last.value;
-    return this.#messages.get(carrier);
-  }
-
-  set(carrier: object, value: T): void {
-    if (!(carrier instanceof IncomingMessage)) {
-      (carrier as Record<symbol, T>)[this.#key] = value;
-      return;
-    }
-    const connection = carrier.socket as object | null;
-    this.#store(carrier, connection, connection === null ? undefined : this.#connections.get(connection), value);
-  }
-
   /** Stores a request's value with its connection (`last`: the connection's entry), or apart from it. */
   #store(carrier: IncomingMessage, connection: object | null, last: ConnectionValue<T> | undefined, value: T): void {
     if (connection !== null && typeof connection === 'object' && !this.#messages.has(carrier)) {
