@@ -65,7 +65,7 @@ export async function authorizationBench(): Promise<BenchSection> {
     if (!guarded || !resource || !roles) throw new Error('missing result');
     const row = (name: string, r: typeof guarded): string[] => comparisonRow(name, r, guarded, String(r.counted));
     return {
-      title: `Authorization cost on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
+      title: `Authorization cost on express (${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
       rows: [
         comparisonHeader('AuthingGuard alone', 'authorization requests to Authing'),
         row('AuthingGuard, cached bearer token (baseline)', guarded),
@@ -80,7 +80,7 @@ export async function authorizationBench(): Promise<BenchSection> {
         'The three routes have the same shape (one route parameter, read by the handler), so Express’s own cost of a parameterised route is in the baseline too.',
         'One app serves the three routes with the same valid bearer token; the answer and role caches are long enough (600 s) that the measured requests never wait for Authing, so the added cost is the check itself: the route requirements read once per handler, the id read from the route, one cache lookup, the promise the guard awaits.',
         PINNING
-          ? 'The app runs in its own process on core 0, autocannon and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'
+          ? 'The app runs in its own process on core 0, the load generator and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'
           : 'No core pinning on this machine: the app and the load generator share the CPU.',
       ],
       targets: [

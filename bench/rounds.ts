@@ -1,5 +1,5 @@
 import { AuthenticationClient } from '../lib/sdk/index.js';
-import { fmt, load, type LoadResult } from './util.js';
+import { fmt, startLoadGenerator, type LoadGenerator, type LoadResult } from './util.js';
 
 /** One route under load: its URL and how to read the CPU time of the process that serves it. */
 export interface LoadRoute {
@@ -20,8 +20,11 @@ export interface RoundOptions {
   counter?: () => Promise<number>;
 }
 
-/** One round of one route: the load figures, the server's CPU per request and the counted requests. */
-export type Measured = LoadResult & { cpuPerRequest: number; counted: number };
+/**
+ * One round of one route: the load figures, the server's CPU per request, the share of the window
+ * its core was busy, and the counted requests.
+ */
+export type Measured = LoadResult & { cpuPerRequest: number; busy: number; counted: number };
 /**
  * A route over all rounds: its median round, with totals; its ratio to the first route, the number
  * of rounds that ratio is the median of, and how many were run.
@@ -30,77 +33,116 @@ export type Compared = Measured & { ratio: number; rounds: number; roundsRun: nu
 
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function measure(route: LoadRoute, options: RoundOptions, seconds: number): Promise<Measured> {
+/**
+ * After the load switches to another route, what is still in flight for the previous one is
+ * answered before the window opens, so that a window holds one route's requests only.
+ */
+const SETTLE_MS = 150;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measure(
+  loader: LoadGenerator,
+  route: LoadRoute,
+  options: RoundOptions,
+  seconds: number,
+): Promise<Measured> {
+  await loader.target(route.url, { connections: options.connections, headers: options.headers });
+  await sleep(SETTLE_MS);
   const countedBefore = (await options.counter?.()) ?? 0;
   const cpuBefore = await route.cpu();
-  const result = await load(route.url, { connections: options.connections, seconds, headers: options.headers });
+  await loader.open();
+  await sleep(seconds * 1000);
+  const result = await loader.close();
   const cpuAfter = await route.cpu();
   const countedAfter = (await options.counter?.()) ?? 0;
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${route.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   }
-  return { ...result, counted: countedAfter - countedBefore, cpuPerRequest: (cpuAfter - cpuBefore) / result.total };
+  return {
+    requestsPerSec: result.requestsPerSec,
+    p50: result.p50,
+    p99: result.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    total: result.total,
+    counted: countedAfter - countedBefore,
+    cpuPerRequest: (cpuAfter - cpuBefore) / result.total,
+    busy: (cpuAfter - cpuBefore) / (result.ms * 1000),
+  };
 }
 
 /** How far apart the two baseline measurements around a route may be for its round to count. */
 const STABLE = 0.05;
 
 /**
- * Compares each route with the first (the baseline) after a discarded warm-up round. A round loads
- * the baseline, then every other route in a rotating order with the baseline again after each
- * (B X₁ B X₂ B …), and rates each route against the mean of the two baseline measurements around
- * it. This machine's speed drifts over seconds (a shared host): a drift that is linear over the
- * three neighbouring measurements cancels out, and a round whose two baselines differ by more than
- * 5% (the machine changed speed within it) does not count. Rounds go on until every route has
- * `rounds` counted ratios, or three times as many rounds have run (then every ratio counts); a
- * route's ratio is the median of its counted ones.
+ * Compares each route with the first (the baseline) after a discarded warm-up window per route.
+ * The load never pauses: one load generator runs throughout and only switches route (see
+ * `load-process.ts`). The baseline and the other routes alternate, the others in a rotating order
+ * (B X₁ B X₂ B … X₁ B …), and each route's window is rated against the mean of the two baseline
+ * windows around it. This machine's speed drifts over seconds (a shared host): a drift that is
+ * linear over three neighbouring windows cancels out, and a rating whose two baselines differ by
+ * more than 5% (the machine changed speed within it) does not count. Rounds go on until every route
+ * has `rounds` counted ratings, or three times as many rounds have run (then every rating counts); a
+ * route's ratio is the median of its counted ratings.
  */
 export async function compareRoutes(routes: LoadRoute[], options: RoundOptions): Promise<Compared[]> {
-  for (const route of routes) await measure(route, options, options.warmUpSeconds ?? options.seconds);
   const [baselineRoute, ...others] = routes;
   if (!baselineRoute) return [];
-  const rounds: Measured[][] = routes.map(() => []);
-  const stable: number[][] = routes.map(() => []);
-  const all: number[][] = routes.map(() => []);
-  const enough = (): boolean => stable.every((list, index) => index === 0 || list.length >= options.rounds);
-  for (let round = 0; round < 3 * options.rounds && !enough(); round++) {
-    let before = await measure(baselineRoute, options, options.seconds);
-    rounds[0]!.push(before);
-    for (let k = 0; k < others.length; k++) {
-      const index = 1 + ((k + round) % others.length);
-      const measured = await measure(routes[index]!, options, options.seconds);
-      const after = await measure(baselineRoute, options, options.seconds);
-      rounds[index]!.push(measured);
-      rounds[0]!.push(after);
-      const ratio = measured.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2);
-      all[index]!.push(ratio);
-      if (Math.abs(after.requestsPerSec / before.requestsPerSec - 1) <= STABLE) stable[index]!.push(ratio);
-      before = after;
+  const loader = await startLoadGenerator();
+  try {
+    for (const route of [...others, baselineRoute]) {
+      await measure(loader, route, options, options.warmUpSeconds ?? options.seconds);
     }
+    const rounds: Measured[][] = routes.map(() => []);
+    const stable: number[][] = routes.map(() => []);
+    const all: number[][] = routes.map(() => []);
+    const enough = (): boolean => stable.every((list, index) => index === 0 || list.length >= options.rounds);
+    let before = await measure(loader, baselineRoute, options, options.seconds);
+    rounds[0]!.push(before);
+    for (let round = 0; round < 3 * options.rounds && !enough(); round++) {
+      for (let k = 0; k < others.length; k++) {
+        const index = 1 + ((k + round) % others.length);
+        const measured = await measure(loader, routes[index]!, options, options.seconds);
+        const after = await measure(loader, baselineRoute, options, options.seconds);
+        rounds[index]!.push(measured);
+        rounds[0]!.push(after);
+        const ratio = measured.requestsPerSec / ((before.requestsPerSec + after.requestsPerSec) / 2);
+        all[index]!.push(ratio);
+        if (Math.abs(after.requestsPerSec / before.requestsPerSec - 1) <= STABLE) stable[index]!.push(ratio);
+        before = after;
+      }
+    }
+    const complete = enough();
+    return rounds.map((list, index) => {
+      const byRate = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
+      const kept = complete ? stable[index]! : all[index]!;
+      return {
+        ...byRate[Math.floor(byRate.length / 2)]!,
+        total: list.reduce((sum, r) => sum + r.total, 0),
+        counted: list.reduce((sum, r) => sum + r.counted, 0),
+        cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
+        busy: median(list.map((r) => r.busy)),
+        ratio: index === 0 ? 1 : median(kept),
+        rounds: index === 0 ? list.length : kept.length,
+        roundsRun: index === 0 ? list.length : all[index]!.length,
+      };
+    });
+  } finally {
+    await loader.stop();
   }
-  const complete = enough();
-  return rounds.map((list, index) => {
-    const byRate = [...list].sort((a, b) => a.requestsPerSec - b.requestsPerSec);
-    const kept = complete ? stable[index]! : all[index]!;
-    return {
-      ...byRate[Math.floor(byRate.length / 2)]!,
-      total: list.reduce((sum, r) => sum + r.total, 0),
-      counted: list.reduce((sum, r) => sum + r.counted, 0),
-      cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
-      ratio: index === 0 ? 1 : median(kept),
-      rounds: index === 0 ? list.length : kept.length,
-      roundsRun: index === 0 ? list.length : all[index]!.length,
-    };
-  });
 }
 
 /** A note for a comparison's section: how its ratios were obtained, with the rounds each counts. */
 export function roundsNote(results: { name: string; result: Compared }[]): string {
   const counts = results.map(({ name, result }) => `${name} ${result.rounds} of ${result.roundsRun}`).join(', ');
+  const busy = results.map(({ result }) => result.busy);
+  const percent = (share: number): string => fmt(share * 100, 0);
   return (
-    'Each route is measured between two measurements of the baseline and rated against their mean; a round in which the two baselines differ by more than 5% (the shared host changed speed) is not counted, and the ratio is the median of the counted rounds (' +
+    'The load never pauses: one load-generator process keeps the connections busy and switches route between windows, and a window opens 150 ms after the switch. ' +
+    'Each route’s window lies between two windows of the baseline and is rated against their mean; a rating whose two baselines differ by more than 5% (the shared host changed speed) is not counted, and the ratio is the median of the counted ratings (' +
     counts +
-    ').'
+    `). The app’s core was busy ${percent(Math.min(...busy))}–${percent(Math.max(...busy))}% of these routes’ windows (medians), so its own cost per request decided its throughput.`
   );
 }
 

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     '# Benchmarks',
     '',
     `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}.`,
-    'Every figure is a ratio against a baseline measured in the same run; HTTP load comes from a separate autocannon process on 127.0.0.1.',
+    'Every figure is a ratio against a baseline measured in the same run; HTTP load comes from a separate load-generator process on 127.0.0.1.',
     '',
   ].join('\n');
   if (request.all) await writeFile(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${sections.join('\n\n')}\n`);

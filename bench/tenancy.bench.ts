@@ -53,7 +53,7 @@ export async function tenancyBench(): Promise<BenchSection> {
     const base = medians[0]!;
     const tenant = medians[2]!;
     return {
-      title: `Tenant resolver on express (autocannon, ${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
+      title: `Tenant resolver on express (${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
       rows: [comparisonHeader('baseline'), ...routes.map((route, i) => comparisonRow(route.name, medians[i]!, base))],
       notes: [
         roundsNote([
@@ -63,7 +63,7 @@ export async function tenancyBench(): Promise<BenchSection> {
         'The three routes have the same shape (a path parameter before `/guarded`), so Express’s own cost of a parameterised route is in the baseline too; the resolver gives `/p/…` to the default application and `/t/acme/…` to the tenant.',
         'Every request carries the same valid bearer token, already verified: the guard answers from the verified-token cache. The tenancy app resolves the tenant from the path once per request (remembered for the request) and hands it to that tenant’s own verifier.',
         PINNING
-          ? 'Both apps run in their own process on core 0 (loaded one at a time), autocannon and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'
+          ? 'Both apps run in their own process on core 0 (loaded one at a time), the load generator and the emulator on core 1; CPU per request is the app process’s user+system time over the requests it served.'
           : 'No core pinning on this machine: the apps and the load generator share the CPU.',
       ],
       targets: [

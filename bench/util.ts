@@ -7,6 +7,7 @@ import path from 'node:path';
 /** The repository root, whether this runs from `bench/` or from the compiled `build/bench/`. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..').replace(/\/build$/, '');
 
+/** What a load window measured: throughput, latency percentiles (ms) and failures. */
 export interface LoadResult {
   requestsPerSec: number;
   p50: number;
@@ -16,10 +17,6 @@ export interface LoadResult {
   total: number;
 }
 
-/**
- * Drives `url` from a separate process (autocannon), so the load generator does not share the
- * event loop or the core with the server under test.
- */
 /**
  * On a machine with at least two cores the server under test and the load generator get a core each
  * (taskset), so that neither steals the other's CPU and the server's own cost per request decides
@@ -33,28 +30,37 @@ export function pinned(cpu: string, command: string, args: string[]): [string, s
   return PINNING ? ['/usr/bin/taskset', ['-c', cpu, command, ...args]] : [command, args];
 }
 
-export async function load(
-  url: string,
-  options: { connections: number; seconds: number; headers?: Record<string, string> },
-): Promise<LoadResult> {
-  const args = ['-j', '-c', String(options.connections), '-d', String(options.seconds)];
-  for (const [k, v] of Object.entries(options.headers ?? {})) args.push('-H', `${k}=${v}`);
-  args.push(url);
-  const autocannon = path.join(ROOT, 'node_modules/.bin/autocannon');
-  const out = await run(...pinned(LOAD_CPU, autocannon, args));
-  const json = JSON.parse(out) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
-    errors: number;
-    non2xx: number;
+/** The persistent load generator of a comparison (see `load-process.ts`). */
+export interface LoadGenerator {
+  /** From now on, every connection asks for `url`. */
+  target(url: string, options: { connections: number; headers?: Record<string, string> }): Promise<void>;
+  /** Starts a measurement window. */
+  open(): Promise<void>;
+  /** Ends the window: what was answered within it, and how long it lasted. */
+  close(): Promise<LoadResult & { ms: number }>;
+  stop(): Promise<void>;
+}
+
+/** Starts the load generator in its own process, on the load core. */
+export async function startLoadGenerator(): Promise<LoadGenerator> {
+  const worker = await startWorker<object>('build/bench/load-process.js', {}, LOAD_CPU);
+  const ask = async <R>(command: object): Promise<R> => {
+    const answer = await worker.ask<R & { error?: string }>(JSON.stringify(command));
+    if (answer.error !== undefined) throw new Error(`load generator: ${answer.error}`);
+    return answer;
   };
   return {
-    requestsPerSec: json.requests.average,
-    p50: json.latency.p50,
-    p99: json.latency.p99,
-    errors: json.errors,
-    non2xx: json.non2xx,
-    total: json.requests.total,
+    async target(url, options) {
+      await ask({ target: { url, ...options } });
+    },
+    async open() {
+      await ask({ open: true });
+    },
+    close: () => ask<LoadResult & { ms: number }>({ close: true }),
+    async stop() {
+      await ask({ stop: true }).catch(() => undefined);
+      await worker.stop();
+    },
   };
 }
 
