@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseGuards, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import {
@@ -25,6 +25,15 @@ class GuardedController {
   @Get('private')
   private(@CurrentUser() user: AuthingUser, @CurrentUser('email') email: string | undefined) {
     return { user, email, hasToken: typeof user.accessToken === 'string' };
+  }
+
+  @Get('passport-convention')
+  passportConvention(
+    @Req() req: { user?: AuthingUser },
+    @Res({ passthrough: true }) res: { locals: object },
+    @CurrentUser('sub') sub: string,
+  ) {
+    return { sub, reqUser: req.user?.sub, ownUser: Object.hasOwn(req, 'user'), locals: Object.keys(res.locals) };
   }
 
   @Get('token')
@@ -184,6 +193,14 @@ describe('AuthingGuard: bearer tokens', () => {
       hasToken: true,
     });
     expect(JSON.stringify(response.body)).not.toContain(token);
+  });
+
+  test("Express: req.user is the user (Passport's convention), without a property added to the request", async () => {
+    const token = await keys.sign({ sub: 'user-9' });
+    for (let i = 0; i < 2; i++) {
+      const response = await request(app.getHttpServer()).get('/passport-convention').set(bearer(token)).expect(200);
+      expect(response.body).toEqual({ sub: 'user-9', reqUser: 'user-9', ownUser: false, locals: [] });
+    }
   });
 
   test('@AccessToken() gives the verified token', async () => {

@@ -1,7 +1,13 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { RequestMemo } from '../../lib/nest/request/request-memo.js';
-import { attachUser, attachedUser, returnToOf, setReturnTo } from '../../lib/nest/request/request-state.js';
+import {
+  attachUser,
+  attachedUser,
+  exposeUserOnRequests,
+  returnToOf,
+  setReturnTo,
+} from '../../lib/nest/request/request-state.js';
 import type { AuthingUser } from '../../lib/nest/user/authing-user.js';
 
 const user = { sub: 'u-1', accessToken: 'token-1' } as unknown as AuthingUser;
@@ -28,7 +34,7 @@ function nodeRequest(
 }
 
 describe('per-request state', () => {
-  test("on Node's IncomingMessage (Express) it adds no property but the Passport convention's user", () => {
+  test("on a bare Node IncomingMessage it adds no property but the Passport convention's user", () => {
     const request = nodeRequest();
     const before = new Set(Reflect.ownKeys(request));
     const memo = new RequestMemo<string>('test');
@@ -42,6 +48,81 @@ describe('per-request state', () => {
     expect(returnToOf(request)).toBe('/after');
     expect(attachedUser(request)).toBe(user);
     expect((request as unknown as { user: unknown }).user).toBe(user);
+  });
+
+  describe('on Express requests (a prototype from app.request, res.locals)', () => {
+    /** An Express application's request prototype, and a request of it with its `res.locals`. */
+    function expressApp(): { app: { request: object }; request: () => IncomingMessage } {
+      const app = { request: Object.create(IncomingMessage.prototype) as object };
+      const request = (): IncomingMessage => {
+        const req = nodeRequest();
+        (req as unknown as { res: object }).res = { writableEnded: false, locals: Object.create(null) as object };
+        Object.setPrototypeOf(req, app.request);
+        return req;
+      };
+      return { app, request };
+    }
+    const localsOf = (request: IncomingMessage): object =>
+      (request as unknown as { res: { locals: object } }).res.locals;
+
+    test('the user and the return address go in res.locals, out of sight, and req.user reads the user', () => {
+      const { app, request: newRequest } = expressApp();
+      exposeUserOnRequests(app);
+      const request = newRequest();
+      const before = Reflect.ownKeys(request);
+      expect((request as unknown as { user?: unknown }).user).toBeUndefined();
+
+      attachUser(request, user);
+      setReturnTo(request, '/after');
+
+      expect(Reflect.ownKeys(request)).toEqual(before);
+      expect(attachedUser(request)).toBe(user);
+      expect(returnToOf(request)).toBe('/after');
+      expect((request as unknown as { user: unknown }).user).toBe(user);
+      expect(Object.keys(localsOf(request))).toEqual([]);
+      expect({ ...localsOf(request) }).toEqual({});
+      // Another request of the same application sees none of it.
+      expect((newRequest() as unknown as { user?: unknown }).user).toBeUndefined();
+    });
+
+    test('an anonymous request reads req.user as undefined, as before', () => {
+      const { app, request: newRequest } = expressApp();
+      exposeUserOnRequests(app);
+      const request = newRequest();
+      attachUser(request, null);
+      expect(attachedUser(request)).toBeNull();
+      expect((request as unknown as { user?: unknown }).user).toBeUndefined();
+    });
+
+    test('req.user assigned by other code (Passport) is a plain property, which the guard then overwrites', () => {
+      const { app, request: newRequest } = expressApp();
+      exposeUserOnRequests(app);
+      const request = newRequest() as IncomingMessage & { user?: unknown };
+      request.user = { from: 'passport' };
+      expect(Object.keys(request)).toContain('user');
+      expect(request.user).toEqual({ from: 'passport' });
+      expect(attachedUser(request)).toBeUndefined();
+
+      attachUser(request, user);
+      expect(request.user).toBe(user);
+      request.user = null; // Passport's logout
+      expect(request.user).toBeNull();
+      expect(attachedUser(request)).toBe(user);
+    });
+
+    test('without the view (a prototype that defines user, or none installed) the guard assigns req.user', () => {
+      const own = { request: Object.create(IncomingMessage.prototype, { user: { value: 'theirs', writable: true } }) };
+      exposeUserOnRequests(own);
+      exposeUserOnRequests(undefined);
+      exposeUserOnRequests({ request: 'not an object' });
+      const request = nodeRequest();
+      (request as unknown as { res: object }).res = { locals: Object.create(null) as object };
+      Object.setPrototypeOf(request, own.request);
+      attachUser(request, user);
+      expect(Object.hasOwn(request, 'user')).toBe(true);
+      expect((request as unknown as { user: unknown }).user).toBe(user);
+      expect(attachedUser(request)).toBe(user);
+    });
   });
 
   test('on other carriers (Fastify requests, sockets) it keeps symbol-keyed properties', () => {

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, Optional, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Inject, Injectable, Logger, Optional, type ExecutionContext, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthingHttpError, AuthingNetworkError } from '../../sdk/index.js';
 import { AuthingAuthenticator } from '../authentication/authing-authenticator.service.js';
 import { AuthingRolesService } from '../roles/authing-roles.service.js';
@@ -15,7 +15,7 @@ import {
 } from '../authorization/check-route.js';
 import { readRequirements, type RouteRequirements } from '../authorization/route-requirements.js';
 import { resolveTransport, type AuthingRequest, type AuthingTransport } from '../request/request-context.js';
-import { attachUser, attachedUser } from '../request/request-state.js';
+import { attachUser, attachedUser, exposeUserOnRequests } from '../request/request-state.js';
 import { AUTHING_TENANCY, type TenancyDispatch } from '../tenancy/tenancy-dispatch.js';
 import { crossSiteRefused, loadWsException, unauthorized, unavailable, unsupportedContext } from './guard-errors.js';
 
@@ -36,10 +36,11 @@ export interface RouteAccess {
  * and the `@Roles()` / `@Permissions()` check.
  */
 @Injectable()
-export class AuthingAccessPolicy {
+export class AuthingAccessPolicy implements OnModuleInit {
   readonly #logger = new Logger('AuthingGuard');
   readonly #routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
   readonly #checkDeps: RouteCheckDeps;
+  readonly #adapterHost: HttpAdapterHost | undefined;
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -48,7 +49,10 @@ export class AuthingAccessPolicy {
     @Inject(AuthingAuthorization) authorization: AuthingAuthorization,
     @Inject(AUTHING_RESOLVED_OPTIONS) options: ResolvedAuthingOptions,
     @Optional() @Inject(AUTHING_TENANCY) tenancy?: TenancyDispatch,
+    @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
   ) {
+    // A private field: renderings of this service must not walk the application's HTTP adapter.
+    this.#adapterHost = adapterHost;
     this.#checkDeps = {
       tenancy: tenancy?.enabled ? tenancy : undefined,
       roles,
@@ -57,6 +61,12 @@ export class AuthingAccessPolicy {
       resourceNamespace: options.authorization.namespace,
       resourceApi: options.authorization.api,
     };
+  }
+
+  /** On Express, `req.user` reads the attached user, so the warm path adds no property to requests. */
+  onModuleInit(): void {
+    const adapter = this.#adapterHost?.httpAdapter;
+    if (adapter?.getType() === 'express') exposeUserOnRequests(adapter.getInstance());
   }
 
   /**
