@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Param, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createInterface } from 'node:readline';
+import { serveAppCommands } from './app-commands.js';
 import type { AddressInfo } from 'node:net';
 import { AuthingGuard, AuthingModule, ResourceAccess, Roles } from '../lib/nest/index.js';
 
@@ -61,11 +61,4 @@ class AuthorizationBenchModule {}
 const app = await NestFactory.create(AuthorizationBenchModule, { logger: ['error'] });
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;
-process.stdout.write(`${JSON.stringify({ origin: `http://127.0.0.1:${port}` })}\n`);
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify(user + system)}\n`);
-  }
-  if (line === 'stop') void app.close().then(() => process.exit(0));
-});
+serveAppCommands(`http://127.0.0.1:${port}`, app);

@@ -29,8 +29,17 @@ export type Measured = LoadResult & { cpuPerRequest: number; busy: number; count
  * A route over all rounds: its median round, with totals; its ratio to the first route, the number
  * of rounds that ratio is the median of, and how many were run.
  */
-export type Compared = Measured & { ratio: number; rounds: number; roundsRun: number };
+export type Compared = Measured & {
+  ratio: number;
+  rounds: number;
+  roundsRun: number;
+  /** The first and third quartiles of the counted ratings: how much one round's rating varies. */
+  quartiles: [number, number];
+};
 
+/** The value at `fraction` (0.5: the median) of `values` in ascending order. */
+const quantile = (values: number[], fraction: number): number =>
+  [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * fraction + 0.5)]!;
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
@@ -124,6 +133,7 @@ export async function compareRoutes(routes: LoadRoute[], options: RoundOptions):
         cpuPerRequest: median(list.map((r) => r.cpuPerRequest)),
         busy: median(list.map((r) => r.busy)),
         ratio: index === 0 ? 1 : median(kept),
+        quartiles: index === 0 ? [1, 1] : [quantile(kept, 0.25), quantile(kept, 0.75)],
         rounds: index === 0 ? list.length : kept.length,
         roundsRun: index === 0 ? list.length : all[index]!.length,
       };
@@ -135,12 +145,17 @@ export async function compareRoutes(routes: LoadRoute[], options: RoundOptions):
 
 /** A note for a comparison's section: how its ratios were obtained, with the rounds each counts. */
 export function roundsNote(results: { name: string; result: Compared }[]): string {
-  const counts = results.map(({ name, result }) => `${name} ${result.rounds} of ${result.roundsRun}`).join(', ');
+  const counts = results
+    .map(({ name, result }) => {
+      const [low, high] = result.quartiles;
+      return `${name} ${result.rounds} of ${result.roundsRun}, middle half ${fmt(low, 2)}–${fmt(high, 2)}`;
+    })
+    .join('; ');
   const busy = results.map(({ result }) => result.busy);
   const percent = (share: number): string => fmt(share * 100, 0);
   return (
     'The load never pauses: one load-generator process keeps the connections busy and switches route between windows, and a window opens 150 ms after the switch. ' +
-    'Each route’s window lies between two windows of the baseline and is rated against their mean; a rating whose two baselines differ by more than 5% (the shared host changed speed) is not counted, and the ratio is the median of the counted ratings (' +
+    'Each route’s window lies between two windows of the baseline and is rated against their mean; a rating whose two baselines differ by more than 5% (the shared host changed speed) is not counted, and the ratio is the median of the counted ratings (counted of run, and the range of the middle half of the counted ratings: ' +
     counts +
     `). The app’s core was busy ${percent(Math.min(...busy))}–${percent(Math.max(...busy))}% of these routes’ windows (medians), so its own cost per request decided its throughput.`
   );
