@@ -122,7 +122,7 @@ async function platformBenches(
         ],
         targets: [
           {
-            target: `AuthingGuard ≥ 0.93 of the open route (${platform})`,
+            target: `AuthingGuard ≥ 0.93 of the open route (${platform}): ${fmt(guarded.ratio, 3)}`,
             met: guarded.ratio >= 0.93,
           },
           ...(platform === 'express'
@@ -162,7 +162,7 @@ async function platformBenches(
         ],
         targets: [
           {
-            target: `@AuthingClient() ≥ 0.95 of the bare route (${platform})`,
+            target: `@AuthingClient() ≥ 0.95 of the bare route (${platform}): ${fmt(decorator.ratio, 3)}`,
             met: decorator.ratio >= 0.95,
           },
         ],
