@@ -18,7 +18,7 @@ import {
   type LogoutUrlOptions,
 } from './authorize-url.js';
 import { validateTicketV1, validateTicketV2, type CasV1Result } from './cas.js';
-import { appHeaders, basicAuth, createCore, type ClientCore } from './client-core.js';
+import { createCore, requestHeaders, type ClientCore } from './client-core.js';
 import type { AuthenticationClientOptions, AuthingProtocol } from './client-options.js';
 import type { LoginTokenSet, SignInOptions, SignInRequest, SignUpRequest } from './end-user-api-types.js';
 import { completeLogin, type ExpectedCallback, type LoginResult } from './redirect-callback.js';
@@ -35,13 +35,6 @@ import {
   type OidcTokenSet,
   type UserInfo,
 } from './token-endpoints.js';
-
-// Sign-in style endpoints authenticate the *application*; the user's token has no business there.
-const CLIENT_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
-  '/api/v3/signin',
-  '/api/v3/signin-by-mobile',
-  '/api/v3/exchange-tokenset-with-qrcode-ticket',
-]);
 
 /** Passed by `withAccessToken` to the constructor, which then leaves the fields to it. */
 const DERIVED = Object.freeze({}) as AuthenticationClientOptions;
@@ -352,17 +345,11 @@ export class AuthenticationClient {
 
   /** Sends a request to any v3 path as this end user and returns the envelope. */
   async request<T = unknown>(call: PreparedCall): Promise<AuthingResponse<T>> {
-    const headers = appHeaders(this.#core);
-    if (CLIENT_AUTH_ENDPOINTS.has(call.path)) {
-      if (this.#core.tokenAuth === 'client_secret_basic') headers.authorization = basicAuth(this.#core);
-    } else if (this.#accessToken) {
-      headers.authorization = this.#accessToken;
-    }
     return this.#core.transport.envelope<T>({
       method: call.method,
       path: call.path,
       query: call.query,
-      headers,
+      headers: requestHeaders(this.#core, call.path, this.#accessToken),
       body: call.body === undefined ? undefined : { contentType: 'application/json', text: JSON.stringify(call.body) },
     });
   }

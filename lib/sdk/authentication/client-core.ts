@@ -130,6 +130,32 @@ export function appHeaders(core: ClientCore): Record<string, string> {
   };
 }
 
+// Sign-in style endpoints authenticate the *application*; the user's token has no business there.
+const CLIENT_AUTH_ENDPOINTS: ReadonlySet<string> = new Set([
+  '/api/v3/signin',
+  '/api/v3/signin-by-mobile',
+  '/api/v3/exchange-tokenset-with-qrcode-ticket',
+]);
+
+/**
+ * The headers of the end user's client's request to `path`: the application's, and the user's
+ * access token, or (sign-in style endpoints, with `client_secret_basic`) the application's Basic
+ * credentials.
+ */
+export function requestHeaders(
+  core: ClientCore,
+  path: string,
+  accessToken: string | undefined,
+): Record<string, string> {
+  const headers = appHeaders(core);
+  if (CLIENT_AUTH_ENDPOINTS.has(path)) {
+    if (core.tokenAuth === 'client_secret_basic') headers.authorization = basicAuth(core);
+  } else if (accessToken) {
+    headers.authorization = accessToken;
+  }
+  return headers;
+}
+
 /** HTTP Basic client authentication (`client_secret_basic`). */
 export function basicAuth(core: ClientCore): string {
   return `Basic ${Buffer.from(`${core.appId}:${core.appSecret ?? ''}`).toString('base64')}`;
