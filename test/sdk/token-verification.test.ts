@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -345,6 +346,27 @@ describe('VerifiedTokenCache', () => {
     now = 1_000;
     cache.clear();
     expect(cache.holds(d!, 1)).toBe(false);
+  });
+
+  it('with the system clock, holds reads it at most once per 50 ms far from expiry, and precisely near it', async () => {
+    const cache = new VerifiedTokenCache<{ name: string }>(4);
+    const far = { name: 'far' };
+    const near = { name: 'near' };
+    cache.set('far', far, Date.now() + 60_000, 1);
+    cache.set('near', near, Date.now() + 80, 1);
+    const now = jest.spyOn(Date, 'now');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 60)); // whatever the recent clock held is gone
+      now.mockClear();
+      for (let i = 0; i < 100; i++) expect(cache.holds(far, 1)).toBe(true);
+      expect(now).toHaveBeenCalledTimes(1);
+      expect(cache.holds(near, 1)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cache.holds(near, 1)).toBe(false); // expired, though the recent clock may lag
+      expect(cache.holds(far, 1)).toBe(true);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('never stores an already expired entry and keys tokens by hash', () => {

@@ -1,3 +1,11 @@
+import { recentNow } from './recent-clock.js';
+
+/**
+ * How close to its expiry an entry must be for {@link VerifiedTokenCache.holds} to read the precise
+ * clock: the recent clock lags by up to 50 ms, more only while the event loop is blocked that long.
+ */
+const RECENT_CLOCK_MARGIN_MS = 1000;
+
 interface Entry<T> {
   value: T;
   expiresAt: number;
@@ -22,6 +30,8 @@ export class VerifiedTokenCache<T> {
   /** The entry of each remembered value, so a caller holding a value can ask if it still holds. */
   readonly #byValue = new WeakMap<object, Entry<T>>();
   readonly #refreshAfter: number;
+  /** With the system clock (not a clock of the caller's), `holds` may use the recent clock. */
+  readonly #systemClock: boolean;
   #tick = 0;
 
   constructor(
@@ -29,6 +39,7 @@ export class VerifiedTokenCache<T> {
     private readonly now: () => number = Date.now,
   ) {
     this.#refreshAfter = Math.max(1, maxEntries >>> 1);
+    this.#systemClock = now === Date.now;
   }
 
   get(key: string, generation: number): T | undefined {
@@ -62,11 +73,16 @@ export class VerifiedTokenCache<T> {
   /**
    * Whether `value` (as returned by {@link get}) is still remembered and valid for `generation`, as
    * `get` with its key would say, without the key: lets a caller that kept the value skip hashing
-   * the token again. Does not count as a use.
+   * the token again. Does not count as a use. With the system clock, an entry more than a second
+   * from its expiry is judged by a clock read at most 50 ms ago.
    */
   holds(value: T & object, generation: number): boolean {
     const entry = this.#byValue.get(value);
-    return entry !== undefined && entry.live && entry.generation === generation && entry.expiresAt > this.now();
+    if (entry === undefined || !entry.live || entry.generation !== generation) return false;
+    // Called on every warm request: an entry far from its expiry needs no read of the system clock
+    // (see recent-clock.ts); one within the margin is checked precisely.
+    if (this.#systemClock && entry.expiresAt - RECENT_CLOCK_MARGIN_MS > recentNow()) return true;
+    return entry.expiresAt > this.now();
   }
 
   clear(): void {
