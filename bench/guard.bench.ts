@@ -5,21 +5,17 @@ import {
   compareRoutes,
   roundsNote,
   signedInToken,
+  type Comparison,
   type Compared,
   type Measured,
 } from './rounds.js';
 import { LOAD_CPU, PINNING, SERVER_CPU, startEmulatorProcess, startWorker, fmt, type BenchSection } from './util.js';
 
 const CONNECTIONS = 32;
-/**
- * Short windows, many rounds: this host's noise is per window (a round's ratio varies by ~3% whether
- * the window lasts 1 s or 2 s), so more, shorter rounds give a steadier median in the same time.
- */
-const SECONDS = 1;
-/** Counted ratings of a target route against its baseline (see compareRoutes). */
-const TARGET_ROUNDS = 25;
-/** Counted ratings of the routes shown for comparison. */
-const ROUNDS = 9;
+/** Seconds of 20 ms phases for a target route and its baseline (see compareRoutes). */
+const TARGET_SECONDS = 60;
+/** Seconds of phases for the routes shown for comparison. */
+const SECONDS = 30;
 const USER = { email: 'bench@example.com', password: 'Bench-passw0rd' };
 
 function identityRequests(stats: Record<string, number>): number {
@@ -65,13 +61,13 @@ async function platformBenches(
   const origin = app.info.origin;
   const bearer = { authorization: `Bearer ${token}` };
   try {
-    const compare = (paths: string[], rounds: number): Promise<Compared[]> =>
+    const cpu = (): Promise<number> => app.ask<number>('cpu');
+    const compare = (paths: string[], seconds: number): Promise<Comparison> =>
       compareRoutes(
-        paths.map((path) => ({ url: origin + path, cpu: () => app.ask<number>('cpu') })),
+        paths.map((path) => ({ url: origin + path, cpu })),
         {
           connections: CONNECTIONS,
-          seconds: SECONDS,
-          rounds,
+          seconds,
           warmUpSeconds: 3,
           headers: bearer,
           counter: async () => identityRequests(await emulator.stats()),
@@ -79,27 +75,27 @@ async function platformBenches(
       );
     // Each target is compared with its baseline alone, so that no other route's windows (and the
     // garbage a heavier route leaves for the next window to collect) sit between them.
-    const [open, guarded] = await compare(['/open', '/guarded'], TARGET_ROUNDS);
-    const [bare, decorator] = await compare(['/open', '/client-decorator'], TARGET_ROUNDS);
-    const [guardBase, noop, passport] = await compare(
+    const target = await compare(['/open', '/guarded'], TARGET_SECONDS);
+    const [open, guarded] = target.routes;
+    const [bare, decorator] = (await compare(['/open', '/client-decorator'], TARGET_SECONDS)).routes;
+    const others = await compare(
       ['/open', '/noop-guard', ...(platform === 'express' ? ['/passport-jwt'] : [])],
-      ROUNDS,
+      SECONDS,
     );
-    const [clientBase, scoped, noopPipe, requestParam] = await compare(
-      ['/open', '/client-scoped', '/noop-pipe', '/request-param'],
-      ROUNDS,
-    );
+    const [guardBase, noop, passport] = others.routes;
+    const [clientBase, scoped, noopPipe, requestParam] = (
+      await compare(['/open', '/client-scoped', '/noop-pipe', '/request-param'], SECONDS)
+    ).routes;
     if (!open || !guarded || !guardBase || !noop || !bare || !decorator || !clientBase || !scoped) {
       throw new Error('missing result');
     }
     if (!noopPipe || !requestParam || (platform === 'express' && !passport)) throw new Error('missing result');
 
-    const row = (name: string, r: Compared, base: Measured): string[] =>
-      comparisonRow(name, r, base, String(r.counted));
-    const header = comparisonHeader('baseline', 'requests to the identity server');
+    const row = (name: string, r: Compared, base: Measured): string[] => comparisonRow(name, r, base);
+    const header = comparisonHeader('baseline');
     return [
       {
-        title: `Guard overhead on ${platform} (${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
+        title: `Guard overhead on ${platform} (${CONNECTIONS} connections, 20 ms phases, ${TARGET_SECONDS} s for AuthingGuard and ${SECONDS} s for the others, median of the ratings)`,
         rows: [
           header,
           row('open route, no guard (baseline)', open, open),
@@ -114,7 +110,7 @@ async function platformBenches(
             ...(passport ? [{ name: 'passport-jwt', result: passport }] : []),
           ]),
           'AuthingGuard is compared with the open route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from.',
-          'Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc.',
+          `Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc: ${target.counted} during AuthingGuard's comparison, ${others.counted} during the other one.`,
           PINNING
             ? 'The app runs in its own process on core 0, the load generator (and the idle emulator) on core 1; CPU per request is the app process’s user+system time over the requests it served.'
             : 'No core pinning on this machine: the app and the load generator share the CPU.',
@@ -133,11 +129,11 @@ async function platformBenches(
                 },
               ]
             : []),
-          { target: 'zero requests to the identity server once warm', met: guarded.counted === 0 },
+          { target: 'zero requests to the identity server once warm', met: target.counted === 0 },
         ],
       },
       {
-        title: `Per-request AuthenticationClient on ${platform} (${CONNECTIONS} connections, ${SECONDS} s per measurement, median of the counted rounds, counts in the notes)`,
+        title: `Per-request AuthenticationClient on ${platform} (${CONNECTIONS} connections, 20 ms phases, ${TARGET_SECONDS} s for @AuthingClient() and ${SECONDS} s for the others, median of the ratings)`,
         rows: [
           header,
           row('no client (baseline)', bare, bare),

@@ -3,19 +3,10 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { Schedule, ScheduleFigures } from './load-process.js';
 
 /** The repository root, whether this runs from `bench/` or from the compiled `build/bench/`. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..').replace(/\/build$/, '');
-
-/** What a load window measured: throughput, latency percentiles (ms) and failures. */
-export interface LoadResult {
-  requestsPerSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  total: number;
-}
 
 /**
  * On a machine with at least two cores the server under test and the load generator get a core each
@@ -30,35 +21,24 @@ export function pinned(cpu: string, command: string, args: string[]): [string, s
   return PINNING ? ['/usr/bin/taskset', ['-c', cpu, command, ...args]] : [command, args];
 }
 
-/** The persistent load generator of a comparison (see `load-process.ts`). */
+/** The load generator of a comparison (see `load-process.ts`), running for the whole comparison. */
 export interface LoadGenerator {
-  /** From now on, every connection asks for `url`. */
-  target(url: string, options: { connections: number; headers?: Record<string, string> }): Promise<void>;
-  /** Starts a measurement window. */
-  open(): Promise<void>;
-  /** Ends the window: what was answered within it, and how long it lasted. */
-  close(): Promise<LoadResult & { ms: number }>;
+  /** Runs the phases of `schedule` and answers what each one served. */
+  schedule(schedule: Schedule): Promise<ScheduleFigures>;
   stop(): Promise<void>;
 }
 
 /** Starts the load generator in its own process, on the load core. */
 export async function startLoadGenerator(): Promise<LoadGenerator> {
   const worker = await startWorker<object>('build/bench/load-process.js', {}, LOAD_CPU);
-  const ask = async <R>(command: object): Promise<R> => {
-    const answer = await worker.ask<R & { error?: string }>(JSON.stringify(command));
-    if (answer.error !== undefined) throw new Error(`load generator: ${answer.error}`);
-    return answer;
-  };
   return {
-    async target(url, options) {
-      await ask({ target: { url, ...options } });
+    async schedule(schedule) {
+      const answer = await worker.ask<ScheduleFigures & { error?: string }>(JSON.stringify({ schedule }));
+      if (answer.error !== undefined) throw new Error(`load generator: ${answer.error}`);
+      return answer;
     },
-    async open() {
-      await ask({ open: true });
-    },
-    close: () => ask<LoadResult & { ms: number }>({ close: true }),
     async stop() {
-      await ask({ stop: true }).catch(() => undefined);
+      await worker.ask(JSON.stringify({ stop: true })).catch(() => undefined);
       await worker.stop();
     },
   };
