@@ -12,7 +12,7 @@ import {
 import { LOAD_CPU, PINNING, SERVER_CPU, startEmulatorProcess, startWorker, fmt, type BenchSection } from './util.js';
 
 const CONNECTIONS = 32;
-/** Seconds of 20 ms phases for a target route and its baseline (see compareRoutes). */
+/** Seconds of interleaved phases for a target route and its baseline (see compareRoutes). */
 const TARGET_SECONDS = 60;
 /** Seconds of phases for the routes shown for comparison. */
 const SECONDS = 30;
@@ -95,7 +95,7 @@ async function platformBenches(
     const header = comparisonHeader('baseline');
     return [
       {
-        title: `Guard overhead on ${platform} (${CONNECTIONS} connections, 20 ms phases, ${TARGET_SECONDS} s for AuthingGuard and ${SECONDS} s for the others, median of the ratings)`,
+        title: `Guard overhead on ${platform} (${CONNECTIONS} connections, ${guarded.phaseMs} ms phases, ${TARGET_SECONDS} s for AuthingGuard and ${SECONDS} s for the others, ratios with 95% intervals)`,
         rows: [
           header,
           row('open route, no guard (baseline)', open, open),
@@ -112,7 +112,7 @@ async function platformBenches(
           'AuthingGuard is compared with the open route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from.',
           `Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc: ${target.counted} during AuthingGuard's comparison, ${others.counted} during the other one.`,
           PINNING
-            ? 'The app runs in its own process on core 0, the load generator (and the idle emulator) on core 1; CPU per request is the app process’s user+system time over the requests it served.'
+            ? 'The app runs in its own process on core 0, the load generator (and the idle emulator) on core 1; a route’s CPU per request is its windows’ time at the app core’s busy share (the app process’s user+system time over the comparison), over the requests it served.'
             : 'No core pinning on this machine: the app and the load generator share the CPU.',
           'The guard answers a token it has already verified synchronously: the route’s access metadata read once per handler, the request taken by index (no switchToHttp() closures), and the user built once per verified token. A keep-alive connection repeating the header it last presented (as here) costs a string comparison and a check that the SDK still remembers the claims; a new header costs the token’s SHA-256 and a lookup in the SDK’s verified-token cache.',
         ],
@@ -133,7 +133,7 @@ async function platformBenches(
         ],
       },
       {
-        title: `Per-request AuthenticationClient on ${platform} (${CONNECTIONS} connections, 20 ms phases, ${TARGET_SECONDS} s for @AuthingClient() and ${SECONDS} s for the others, median of the ratings)`,
+        title: `Per-request AuthenticationClient on ${platform} (${CONNECTIONS} connections, ${decorator.phaseMs} ms phases, ${TARGET_SECONDS} s for @AuthingClient() and ${SECONDS} s for the others, ratios with 95% intervals)`,
         rows: [
           header,
           row('no client (baseline)', bare, bare),

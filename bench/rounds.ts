@@ -160,6 +160,10 @@ export async function compareRoutes(routes: LoadRoute[], options: RoundOptions):
       const share = windowMs((route) => routes[route]!.cpu === cpu) / allMs;
       return (cpuAfter[p]! - cpuBefore[p]!) / (wall * share);
     });
+    // A process is told apart by its `cpu` function: two functions for one process double-count it.
+    if (busy.some((share) => share > 1.2)) {
+      throw new Error('compareRoutes: routes served by one process must share one cpu function');
+    }
     return {
       counted,
       routes: routes.map((route, index) => {
@@ -210,8 +214,8 @@ export function roundsNote(results: { name: string; result: Compared }[]): strin
 export function comparisonHeader(ratioTo: string, ...extra: string[]): string[] {
   return [
     'route',
-    'req/s (median round)',
-    `ratio to ${ratioTo} (median of rounds)`,
+    'req/s (over its phases)',
+    `ratio to ${ratioTo} (95% interval)`,
     'server CPU per request',
     'added CPU per request',
     'p50 ms',
@@ -226,7 +230,9 @@ export function comparisonRow(name: string, r: Compared, base: Measured, ...extr
   return [
     name,
     fmt(r.requestsPerSec),
-    fmt(r.ratio, 2),
+    r.interval[0] === r.interval[1]
+      ? fmt(r.ratio, 3)
+      : `${fmt(r.ratio, 3)} (${fmt(r.interval[0], 3)}–${fmt(r.interval[1], 3)})`,
     `${fmt(r.cpuPerRequest)} µs`,
     `${fmt(r.cpuPerRequest - base.cpuPerRequest, 1)} µs`,
     String(r.p50),
