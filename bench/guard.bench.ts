@@ -75,17 +75,13 @@ async function platformBenches(
       );
     // Each target is compared with its baseline alone, so that no other route's windows (and the
     // garbage a heavier route leaves for the next window to collect) sit between them.
-    const target = await compare(['/open', '/guarded'], TARGET_SECONDS);
+    const target = await compare(['/open', '/auth'], TARGET_SECONDS);
     const [open, guarded] = target.routes;
-    const [bare, decorator] = (await compare(['/open', '/client-decorator'], TARGET_SECONDS)).routes;
-    const others = await compare(
-      ['/open', '/noop-guard', ...(platform === 'express' ? ['/passport-jwt'] : [])],
-      SECONDS,
-    );
+    const [bare, decorator] = (await compare(['/open', '/clnt'], TARGET_SECONDS)).routes;
+    const others = await compare(['/open', '/noop', ...(platform === 'express' ? ['/pjwt'] : [])], SECONDS);
     const [guardBase, noop, passport] = others.routes;
-    const [clientBase, scoped, noopPipe, requestParam] = (
-      await compare(['/open', '/client-scoped', '/noop-pipe', '/request-param'], SECONDS)
-    ).routes;
+    const [clientBase, scoped, noopPipe, requestParam] = (await compare(['/open', '/scop', '/pipe', '/reqp'], SECONDS))
+      .routes;
     if (!open || !guarded || !guardBase || !noop || !bare || !decorator || !clientBase || !scoped) {
       throw new Error('missing result');
     }
@@ -109,7 +105,7 @@ async function platformBenches(
             { name: 'no-op guard', result: noop },
             ...(passport ? [{ name: 'passport-jwt', result: passport }] : []),
           ]),
-          'AuthingGuard is compared with the open route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from.',
+          'AuthingGuard is compared with the open route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from. Every route’s path has four letters, as `/open` has: on Fastify a longer path alone measurably costs throughput (see bench/nest-apps.ts).',
           `Every request carries the same valid bearer token from the emulator; the emulator runs in its own process and counts the requests it serves under /oidc: ${target.counted} during AuthingGuard's comparison, ${others.counted} during the other one.`,
           PINNING
             ? 'The app runs in its own process on core 0, the load generator (and the idle emulator) on core 1; a route’s CPU per request is its windows’ time at the app core’s busy share (the app process’s user+system time over the comparison), over the requests it served.'
@@ -152,7 +148,7 @@ async function platformBenches(
             { name: 'no-op pipe', result: noopPipe },
             { name: 'request-only parameter', result: requestParam },
           ]),
-          '@AuthingClient() is compared with the bare route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from. Every route answers the same body.',
+          '@AuthingClient() is compared with the bare route alone; the other rows come from a second comparison with its own baseline windows, whose CPU they are counted from. Every route answers the same body, on a path of four letters.',
           'The request-scoped provider makes Nest build the controller and its request-scoped dependencies for every request; the decorator derives the client from a singleton with `withAccessToken`, sharing the connection pool and key cache.',
           `For comparison, a parameter decorator with an injectable pipe that does nothing served ${fmt(noopPipe.ratio, 2)} of the bare route at ${fmt(noopPipe.cpuPerRequest - clientBase.cpuPerRequest, 1)} µs added per request: Nest settles a piped parameter through promises, which is why @AuthingClient() is a factory without a pipe.`,
         ],
