@@ -202,11 +202,12 @@ export function roundsNote(results: { name: string; result: Compared }[]): strin
     .join('; ');
   const busy = results.map(({ result }) => result.busy);
   const percent = (share: number): string => fmt(share * 100, 0);
+  const [least, most] = [percent(Math.min(...busy)), percent(Math.max(...busy))];
   return (
     `The load never pauses: one load-generator process keeps the connections busy and switches route every ${phaseMs} ms (about 16 requests per connection), and a phase's window opens once the previous route's requests are answered. ` +
     'Every phase of a route lies between two phases of the baseline; the ratio is the route’s throughput over its phases against the baseline’s over the phases around them, with a jackknife interval over 20 blocks of phases (' +
     counts +
-    `). The app’s core was busy ${percent(Math.min(...busy))}–${percent(Math.max(...busy))}% of the time, so its own cost per request decided its throughput.`
+    `). The app’s core was busy ${least === most ? least : `${least}–${most}`}% of the time, so its own cost per request decided its throughput.`
   );
 }
 
